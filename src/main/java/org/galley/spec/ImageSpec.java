@@ -1,0 +1,28 @@
+package org.galley.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.galley.recipe.Recipe;
+import org.galley.verify.Check;
+
+/** A loaded, validated image definition: builders per target, bound recipes, checks, output image. */
+public record ImageSpec(Path file, String name, String description, Builders builders, List<Recipe> recipes,
+                        List<Check> checks, Output output) {
+
+    public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {}
+
+    /** The dry-run builder: a local image that runs sshd; the result is committed to {@code repository}. */
+    public record Docker(String image, String repository, String user) {}
+
+    /** An existing host: recipes are applied, no image is made. */
+    public record Ssh(String host, int port, String user, String identityFile, String hostKey) {}
+
+    /** An EC2 builder; the source AMI comes from an SSM parameter or a name filter. */
+    public record Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
+                      String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
+                      int volumeSize) {}
+
+    /** {@code name} may use ${spec}, ${date}, ${timestamp}, ${fingerprint}. */
+    public record Output(String name, Map<String, String> tags) {}
+}

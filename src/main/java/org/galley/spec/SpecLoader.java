@@ -1,0 +1,201 @@
+package org.galley.spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.galley.recipe.Recipe;
+import org.galley.recipe.RecipeLoader;
+import org.galley.spec.yaml.Fields;
+import org.galley.spec.yaml.YList;
+import org.galley.spec.yaml.YNode;
+import org.galley.spec.yaml.YamlReader;
+import org.galley.verify.CheckParser;
+
+/**
+ * Loads an image spec and every recipe it uses, and validates all of it in one pass:
+ * a {@link SpecException} carries every problem found, each with file:line:col.
+ */
+public final class SpecLoader {
+    private static final Pattern SPEC_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern DOCKER_REPO = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*");
+    private static final Pattern DOCKER_IMAGE = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_.-]+)?");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+
+    private SpecLoader() {}
+
+    public static ImageSpec load(Path file) {
+        String display = Display.path(file);
+        if (!Files.isRegularFile(file)) {
+            throw SpecException.of(Location.of(display), "spec file not found; give the path to a .yaml image spec"
+                    + " (e.g. ami-specs/sailing-hvm.yaml)");
+        }
+        YNode root = YamlReader.read(file, display);
+        Problems problems = new Problems();
+        Fields f = Fields.of(root, problems, "the image spec");
+        if (f == null) {
+            problems.throwIfAny();
+        }
+        String name = f.requiredString("name");
+        if (name != null && !SPEC_NAME.matcher(name).matches()) {
+            problems.add(f.at("name"), "spec name '" + name + "' must be lower-case letters, digits and '-'"
+                    + " (it names images and tags)");
+        }
+        String description = f.string("description");
+        ImageSpec.Builders builders = builders(f.node("builders"), f, problems);
+        List<Recipe> recipes = recipes(f.node("recipes"), f, file, problems);
+        var checks = CheckParser.parse(f.node("verify"), problems);
+        ImageSpec.Output output = output(f.node("image"), problems);
+        f.finish();
+        problems.throwIfAny();
+        return new ImageSpec(file.toAbsolutePath().normalize(), name, description, builders, recipes, checks, output);
+    }
+
+    private static ImageSpec.Builders builders(YNode node, Fields spec, Problems problems) {
+        if (node == null) {
+            problems.add(spec.at(), "the image spec is missing 'builders'; add at least 'docker:' or 'ec2:'");
+            return new ImageSpec.Builders(null, null, null);
+        }
+        Fields b = Fields.of(node, problems, "'builders'");
+        if (b == null) return new ImageSpec.Builders(null, null, null);
+        ImageSpec.Docker docker = b.has("docker") ? docker(b.node("docker"), problems) : null;
+        ImageSpec.Ssh ssh = b.has("ssh") ? ssh(b.node("ssh"), problems) : null;
+        ImageSpec.Ec2 ec2 = b.has("ec2") ? ec2(b.node("ec2"), problems) : null;
+        b.finish();
+        return new ImageSpec.Builders(docker, ssh, ec2);
+    }
+
+    private static ImageSpec.Docker docker(YNode node, Problems problems) {
+        Fields d = Fields.of(node, problems, "'builders.docker'");
+        if (d == null) return null;
+        String image = d.requiredString("image");
+        if (image != null && !DOCKER_IMAGE.matcher(image).matches()) {
+            problems.add(d.at("image"), "'image' must be a Docker image reference like galley/debian-sshd:bookworm");
+        }
+        String repository = d.string("repository");
+        if (repository != null && !DOCKER_REPO.matcher(repository).matches()) {
+            problems.add(d.at("repository"), "'repository' must be a lower-case Docker repository name without a tag");
+        }
+        String user = d.string("user");
+        d.finish();
+        return new ImageSpec.Docker(image, repository, user == null ? "root" : user);
+    }
+
+    private static ImageSpec.Ssh ssh(YNode node, Problems problems) {
+        Fields s = Fields.of(node, problems, "'builders.ssh'");
+        if (s == null) return null;
+        String host = s.string("host");
+        Integer port = s.integer("port", 1, 65535);
+        String user = s.string("user");
+        String identity = s.string("identity_file");
+        String hostKey = s.string("host_key");
+        if (hostKey != null && !hostKey.startsWith("SHA256:")) {
+            problems.add(s.at("host_key"), "'host_key' must be an OpenSSH fingerprint like SHA256:abc… "
+                    + "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host)");
+        }
+        s.finish();
+        return new ImageSpec.Ssh(host, port == null ? 22 : port, user == null ? "root" : user, identity, hostKey);
+    }
+
+    private static ImageSpec.Ec2 ec2(YNode node, Problems problems) {
+        Fields e = Fields.of(node, problems, "'builders.ec2'");
+        if (e == null) return null;
+        String region = e.string("region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            problems.add(e.at("region"), "'region' must be an AWS region like eu-west-1, found '" + region + "'");
+        }
+        String type = e.string("instance_type");
+        String ssh = e.string("ssh_user");
+        String subnet = e.string("subnet_id");
+        Integer volume = e.integer("volume_size", 8, 16384);
+        String ami = null;
+        String ssm = null;
+        String filter = null;
+        List<String> owners = List.of();
+        Fields src = e.has("source") ? Fields.of(e.node("source"), problems, "'builders.ec2.source'") : null;
+        if (src != null) {
+            ami = src.string("ami");
+            ssm = src.string("ssm_parameter");
+            filter = src.string("name");
+            owners = src.strings("owners");
+            src.finish();
+            int given = (ami != null ? 1 : 0) + (ssm != null ? 1 : 0) + (filter != null ? 1 : 0);
+            if (given != 1) {
+                problems.add(src.at(), "'source' needs exactly one of 'ami', 'ssm_parameter' or 'name' (a filter)");
+            }
+        } else if (!e.has("source")) {
+            problems.add(e.at(), "'builders.ec2' is missing the required key 'source'");
+        }
+        e.finish();
+        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, ami, ssm, filter, owners,
+                ssh == null ? "ec2-user" : ssh, subnet, volume == null ? 8 : volume);
+    }
+
+    private static List<Recipe> recipes(YNode node, Fields spec, Path specFile, Problems problems) {
+        List<Recipe> out = new ArrayList<>();
+        if (node == null) {
+            problems.add(spec.at(), "the image spec is missing 'recipes'; list the recipes to apply");
+            return out;
+        }
+        if (!(node instanceof YList list)) {
+            problems.add(node.at(), "'recipes' must be a list, found " + node.kind());
+            return out;
+        }
+        for (YNode item : list.items()) {
+            Fields u = Fields.of(item, problems, "a recipe use");
+            if (u == null) continue;
+            String use = u.requiredString("use");
+            YNode with = u.node("with");
+            u.finish();
+            if (use == null) continue;
+            Path recipeFile = findRecipe(specFile, use);
+            if (recipeFile == null) {
+                problems.add(u.at("use"), "recipe '" + use + "' not found; looked for " + use
+                        + ".yaml in recipes/ beside and above the spec");
+                continue;
+            }
+            try {
+                Recipe r = RecipeLoader.load(recipeFile, with, u.at("use"), problems);
+                if (r != null) out.add(r);
+            } catch (SpecException e) {
+                e.problems().forEach(p -> problems.add(p.at(), p.message()));
+            }
+        }
+        return out;
+    }
+
+    /** A recipe is a path relative to the spec, or a name looked up in recipes/ beside or above the spec. */
+    static Path findRecipe(Path specFile, String use) {
+        Path dir = specFile.toAbsolutePath().getParent();
+        if (use.contains("/") || use.endsWith(".yaml")) {
+            Path p = dir.resolve(use).normalize();
+            return Files.isRegularFile(p) ? p : null;
+        }
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path p = d.resolve("recipes").resolve(use + ".yaml");
+            if (Files.isRegularFile(p)) return p;
+        }
+        return null;
+    }
+
+    private static ImageSpec.Output output(YNode node, Problems problems) {
+        if (node == null) return new ImageSpec.Output("${spec}-${timestamp}", Map.of());
+        Fields o = Fields.of(node, problems, "'image'");
+        if (o == null) return null;
+        String name = o.string("name");
+        Map<String, String> tags = o.stringMap("tags");
+        o.finish();
+        if (name != null) {
+            java.util.regex.Matcher m = Pattern.compile("\\$\\{([^}]*)}").matcher(name);
+            while (m.find()) {
+                if (!List.of("spec", "date", "timestamp", "fingerprint").contains(m.group(1))) {
+                    problems.add(o.at("name"), "unknown variable '${" + m.group(1) + "}' in the image name;"
+                            + " use ${spec}, ${date}, ${timestamp} or ${fingerprint}");
+                }
+            }
+        }
+        return new ImageSpec.Output(name == null ? "${spec}-${timestamp}" : name, tags);
+    }
+}

@@ -1,0 +1,11 @@
+package org.galley.spec.yaml;
+
+import org.galley.spec.Location;
+
+/** A scalar; {@code value} is null for an empty or {@code null} value. */
+public record YScalar(String value, Location at) implements YNode {
+    @Override
+    public String kind() {
+        return value == null ? "an empty value" : "a scalar";
+    }
+}

@@ -1,0 +1,43 @@
+package org.galley.transport;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A connection to the builder. One per build, reused by every step and check.
+ * Implementations: {@link SshRemote} (SSHJ). Tests may use a recording fake.
+ */
+public interface Remote extends AutoCloseable {
+
+    /**
+     * Runs {@code command} with {@code sh -c} semantics. {@code stdin} (may be null) is
+     * written to the command's input and closed: secrets travel this way, never in argv.
+     */
+    ExecResult exec(String command, byte[] stdin, OutputListener output) throws IOException;
+
+    default ExecResult exec(String command) throws IOException {
+        return exec(command, null, OutputListener.NONE);
+    }
+
+    /** The file's bytes, or null when it does not exist. */
+    byte[] read(String path) throws IOException;
+
+    /** Copies a local file or directory tree to {@code remotePath}. */
+    void upload(Path local, String remotePath) throws IOException;
+
+    /** user@host:port, for messages. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** Receives remote output line by line as it arrives. */
+    @FunctionalInterface
+    interface OutputListener {
+        OutputListener NONE = (stream, line) -> {};
+
+        void line(Stream stream, String line);
+
+        enum Stream { STDOUT, STDERR }
+    }
+}
