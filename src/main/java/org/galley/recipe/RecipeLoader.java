@@ -43,6 +43,7 @@ public final class RecipeLoader {
 
         Map<String, Object> values = bind(recipeName, params, with, useAt, problems);
         List<Step> steps = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
         if (stepsNode == null) {
             problems.add(f.at(), "recipe '" + recipeName + "' has no 'steps'; add a list of steps");
         } else if (!(stepsNode instanceof YList list)) {
@@ -55,10 +56,12 @@ public final class RecipeLoader {
                 if (s != null) steps.add(s);
             }
             checkIds(steps, problems);
+            inputs.addAll(parser.templates());
         }
-        List<Path> inputs = steps.stream().filter(s -> s instanceof Step.UploadStep)
-                .map(s -> ((Step.UploadStep) s).source()).filter(p -> p != null).toList();
-        return new Recipe(recipeName, version, description, file, params, values, List.copyOf(steps), inputs);
+        steps.stream().filter(s -> s instanceof Step.UploadStep).map(s -> ((Step.UploadStep) s).source())
+                .filter(p -> p != null).forEach(inputs::add);
+        return new Recipe(recipeName, version, description, file, params, values, List.copyOf(steps),
+                List.copyOf(inputs));
     }
 
     private static Map<String, Param> params(YNode node, Problems problems) {

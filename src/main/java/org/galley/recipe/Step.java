@@ -24,8 +24,17 @@ public sealed interface Step {
 
     enum PackageState { present, absent }
 
-    record PackageStep(Meta meta, List<String> names, PackageState state) implements Step {
+    /**
+     * {@code names} maps a package manager (apt, dnf, yum) to its package names; the key
+     * {@code *} holds names that are the same everywhere.
+     */
+    record PackageStep(Meta meta, java.util.Map<String, List<String>> names, PackageState state) implements Step {
         public String type() { return "package"; }
+
+        public List<String> namesFor(String manager) {
+            List<String> specific = names.get(manager);
+            return specific != null ? specific : names.getOrDefault("*", List.of());
+        }
     }
 
     /**

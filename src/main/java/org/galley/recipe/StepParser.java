@@ -25,12 +25,18 @@ final class StepParser {
     private final Path recipeDir;
     private final Map<String, Object> values;
     private final Problems problems;
+    private final List<Path> templates = new ArrayList<>();
 
     StepParser(String recipe, Path recipeDir, Map<String, Object> values, Problems problems) {
         this.recipe = recipe;
         this.recipeDir = recipeDir;
         this.values = values;
         this.problems = problems;
+    }
+
+    /** Template files read so far: inputs of the build fingerprint. */
+    List<Path> templates() {
+        return List.copyOf(templates);
     }
 
     Step parse(YNode node, int index) {
@@ -72,21 +78,33 @@ final class StepParser {
 
     private Step packageStep(Step.Meta meta, YNode body) {
         if (body instanceof YScalar s && s.value() != null) {
-            return new Step.PackageStep(meta, List.of(s.value().split("\\s+")), Step.PackageState.present);
+            return new Step.PackageStep(meta, Map.of("*", List.of(s.value().split("\\s+"))), Step.PackageState.present);
         }
         Fields f = body(body, "package");
         if (f == null) return null;
-        List<String> names = new ArrayList<>(f.strings("names"));
-        if (f.has("name")) names.add(noSecret(f, "name"));
+        Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+        YNode n = f.node("names");
+        if (n instanceof YMap byManager) {
+            Fields m = Fields.of(byManager, problems, "'names' by package manager");
+            for (String pm : List.of("apt", "dnf", "yum")) {
+                if (m.has(pm)) names.put(pm, m.strings(pm));
+            }
+            m.finish();
+        } else if (n != null) {
+            names.put("*", f.strings("names"));
+        }
+        if (f.has("name")) names.put("*", List.of(noSecret(f, "name")));
         String state = f.choice("state", List.of("present", "absent"));
         f.finish();
         if (names.isEmpty()) problems.add(f.at(), "'package' step needs 'name' or 'names'");
-        for (String n : names) {
-            if (n != null && !n.matches("[A-Za-z0-9][A-Za-z0-9+._:-]*")) {
-                problems.add(f.at(), "'" + n + "' is not a valid package name");
+        for (List<String> list : names.values()) {
+            for (String name : list) {
+                if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9+._:-]*")) {
+                    problems.add(f.at(), "'" + name + "' is not a valid package name");
+                }
             }
         }
-        return new Step.PackageStep(meta, List.copyOf(names),
+        return new Step.PackageStep(meta, Map.copyOf(names),
                 state == null ? Step.PackageState.present : Step.PackageState.valueOf(state));
     }
 
@@ -217,6 +235,7 @@ final class StepParser {
 
     private String readTemplate(String template, Location at) {
         Path file = recipeDir.resolve(template).normalize();
+        templates.add(file);
         String text;
         try {
             text = Files.readString(file);

@@ -18,21 +18,23 @@ final class PackageExecutor implements StepExecutor<Step.PackageStep> {
                     + " (os-release ID '" + ctx.facts().osId() + "')");
         }
         boolean wantPresent = step.state() == Step.PackageState.present;
+        List<String> names = step.namesFor(pm.name());
+        if (names.isEmpty()) return Outcome.skipped("no package names for " + pm);
         List<String> toChange = new ArrayList<>();
-        for (String name : step.names()) {
+        for (String name : names) {
             if (installed(ctx, pm, name) != wantPresent) toChange.add(name);
         }
         if (toChange.isEmpty()) {
-            return Outcome.unchanged(String.join(" ", step.names()) + (wantPresent ? " installed" : " absent"));
+            return Outcome.unchanged(String.join(" ", names) + (wantPresent ? " installed" : " absent"));
         }
-        String names = String.join(" ", toChange.stream().map(Shell::quote).toList());
+        String quoted = String.join(" ", toChange.stream().map(Shell::quote).toList());
         String action = wantPresent ? "install" : "remove";
         String cmd = switch (pm) {
             case apt -> "export DEBIAN_FRONTEND=noninteractive; apt-get " + action + " -y -q --no-install-recommends "
-                    + names + " || { apt-get update -q && apt-get " + action + " -y -q --no-install-recommends "
-                    + names + "; }";
-            case dnf -> "dnf " + action + " -y -q " + names;
-            case yum -> "yum " + action + " -y -q " + names;
+                    + quoted + " || { apt-get update -q && apt-get " + action + " -y -q --no-install-recommends "
+                    + quoted + "; }";
+            case dnf -> "dnf " + action + " -y -q " + quoted;
+            case yum -> "yum " + action + " -y -q " + quoted;
         };
         ctx.must(cmd, pm + " " + action + " " + String.join(" ", toChange));
         return Outcome.changed(action + "ed " + String.join(" ", toChange) + " with " + pm);

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,8 @@ import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.xfer.FileSystemFile;
 
 /** {@link Remote} over one SSHJ connection: key auth, pinned host key, keep-alive, streamed output. */
@@ -47,7 +47,7 @@ public final class SshRemote implements Remote {
      * Connects, retrying with backoff until {@code deadline} while the host is not yet
      * answering (refused, no banner, reset). A host key mismatch or an auth failure is final.
      */
-    public static SshRemote connect(Endpoint ep, KeyPair key, HostKeys hostKeys, Duration deadline,
+    public static SshRemote connect(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys, Duration deadline,
                                     ProgressListener progress) {
         Instant end = Instant.now().plus(deadline);
         long backoff = 200;
@@ -96,7 +96,7 @@ public final class SshRemote implements Remote {
         }
     }
 
-    private static SshRemote open(Endpoint ep, KeyPair key, HostKeys hostKeys) throws IOException {
+    private static SshRemote open(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys) throws IOException {
         DefaultConfig config = new DefaultConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         SSHClient client = new SSHClient(config);
@@ -106,16 +106,19 @@ public final class SshRemote implements Remote {
             client.connect(ep.host(), ep.port());
         } catch (net.schmizz.sshj.transport.TransportException e) {
             closeQuietly(client);
-            String offered = hostKeys.lastOffered();
-            if (offered != null && !hostKeys.pinned().contains(offered)) {
-                throw new HostKeyMismatchException(ep.toString(), offered, hostKeys.pinned());
+            if (hostKeys instanceof HostKeys pins && pins.lastOffered() != null
+                    && !pins.pinned().contains(pins.lastOffered())) {
+                throw new HostKeyMismatchException(ep.toString(), pins.lastOffered(), pins.pinned());
+            }
+            if (e.getDisconnectReason() == net.schmizz.sshj.common.DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+                throw new HostKeyMismatchException(ep.toString(), "not in known_hosts", java.util.Set.of("known_hosts"));
             }
             throw e;
         }
         // A dead peer (network cut, sshd killed) is noticed within ~15 s instead of hanging.
         client.getConnection().getKeepAlive().setKeepAliveInterval(5);
         try {
-            client.authPublickey(ep.user(), new KeyPairWrapper(key));
+            client.authPublickey(ep.user(), key);
         } catch (IOException e) {
             closeQuietly(client);
             throw e;

@@ -1,0 +1,44 @@
+package org.galley.build;
+
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
+import org.galley.pipeline.Stage;
+import org.galley.recipe.Recipe;
+import org.galley.recipe.Secrets;
+import org.galley.recipe.Step;
+import org.galley.step.StepContext;
+import org.galley.step.StepResult;
+import org.galley.step.StepRunner;
+
+/** Applies every recipe's steps in order; the first failing step fails the build, named with its location. */
+final class ApplyStage implements Stage {
+    @Override
+    public String name() {
+        return "apply";
+    }
+
+    @Override
+    public void run(BuildContext ctx) throws Exception {
+        StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
+                (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)));
+        for (Recipe recipe : ctx.spec.recipes()) {
+            for (Step step : recipe.steps()) {
+                ctx.checkCancelled(name());
+                String label = recipe.name() + " / " + step.meta().label();
+                ctx.listener.stepStarted(recipe.name(), step.meta().label());
+                StepResult result;
+                try {
+                    result = runner.run(step);
+                } catch (RuntimeException e) {
+                    if (ctx.cancelled()) throw e;
+                    String msg = Secrets.redacted(e.getMessage());
+                    ctx.addStep(new StepResult(recipe.name(), step.meta().id(), step.meta().label(), step.type(),
+                            StepResult.Status.FAILED, msg, java.time.Duration.ZERO));
+                    throw new BuildFailedException(name(), label, "step '" + label + "' (" + step.meta().at()
+                            + ") failed: " + msg, e);
+                }
+                ctx.addStep(result);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.galley.build;
+
+import java.io.IOException;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
+import org.galley.pipeline.BuildInterruptedException;
+import org.galley.pipeline.BuildListener;
+import org.galley.pipeline.Pipeline;
+import org.galley.pipeline.Stage;
+import org.galley.spec.ImageSpec;
+import org.galley.target.Target;
+
+/**
+ * Runs one build: pre-validation (secrets, source image, fingerprint skip) before anything
+ * is created, then provision, connect, apply, verify and snapshot with cleanup.
+ */
+public final class BuildEngine {
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private final BuildListener listener;
+    private volatile BuildContext current;
+
+    public BuildEngine(BuildListener listener) {
+        this.listener = listener;
+    }
+
+    public static String newBuildId() {
+        byte[] r = new byte[3];
+        new SecureRandom().nextBytes(r);
+        return ID.format(Instant.now()) + "-" + HexFormat.of().formatHex(r);
+    }
+
+    /**
+     * @throws org.galley.spec.SpecException bad input, found before anything was created
+     * @throws org.galley.target.TargetUnavailableException the target cannot be used, nothing created
+     */
+    public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
+        Instant t0 = Instant.now();
+        String buildId = newBuildId();
+        secrets.preload(spec.recipes());
+        String sourceId = target.resolveSource(spec);
+        String fingerprint = Fingerprint.of(spec, target.name(), sourceId);
+        if (!opts.force() && target.makesImage()) {
+            Optional<Artifact> existing = target.findExisting(spec, fingerprint);
+            if (existing.isPresent()) {
+                listener.info("image " + existing.get().name() + " already has fingerprint "
+                        + fingerprint.substring(0, 12) + "; skipping the bake (--force rebakes)");
+                return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId,
+                        BuildResult.Status.SKIPPED, existing.get(), List.of(), List.of(), List.of(), null, null, null,
+                        Duration.between(t0, Instant.now())));
+            }
+        }
+        BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
+                redacting(listener, secrets), secrets);
+        ctx.keyPair(generateKey());
+        current = ctx;
+        List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
+                new ApplyStage(), new VerifyStage()));
+        Stage snapshot = target.snapshot();
+        if (snapshot != null) stages.add(snapshot);
+        BuildResult.Status status = snapshot != null ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
+        String error = null;
+        String stage = null;
+        String step = null;
+        try {
+            new Pipeline(stages, opts.onError()).run(ctx);
+        } catch (BuildInterruptedException e) {
+            status = BuildResult.Status.INTERRUPTED;
+            error = e.getMessage();
+        } catch (BuildFailedException e) {
+            status = BuildResult.Status.FAILED;
+            error = secrets.redact(e.getMessage());
+            stage = e.stage();
+            step = e.step();
+        } finally {
+            current = null;
+        }
+        return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId, status,
+                status == BuildResult.Status.BAKED ? ctx.artifact() : null, ctx.steps(), ctx.checks(),
+                ctx.leftovers(), error, stage, step, Duration.between(t0, Instant.now())));
+    }
+
+    /** Called from a signal handler: stop at the next safe point and unblock remote I/O. */
+    public void cancel() {
+        BuildContext ctx = current;
+        if (ctx == null) return;
+        ctx.cancel();
+        if (ctx.remote() != null) ctx.remote().close();
+    }
+
+    private BuildResult finish(BuildOptions opts, BuildResult r) {
+        if (opts.manifest() != null) {
+            try {
+                Manifest.append(opts.manifest(), r);
+            } catch (IOException e) {
+                listener.warn("could not write the manifest " + opts.manifest() + ": " + e.getMessage());
+            }
+        }
+        return r;
+    }
+
+    /** Every line of output passes through the secret filter before any listener sees it. */
+    private static BuildListener redacting(BuildListener l, SecretStore secrets) {
+        return new BuildListener() {
+            @Override public void stageStarted(String s) { l.stageStarted(s); }
+            @Override public void stageFinished(String s, Duration d, boolean ok) { l.stageFinished(s, d, ok); }
+            @Override public void stepStarted(String r, String label) { l.stepStarted(r, label); }
+            @Override public void stepFinished(org.galley.step.StepResult r) { l.stepFinished(r); }
+            @Override public void checkFinished(org.galley.verify.CheckResult r) { l.checkFinished(r); }
+            @Override public void output(String src, String line) { l.output(src, secrets.redact(line)); }
+            @Override public void waiting(String what, int attempt, String d) { l.waiting(what, attempt, d); }
+            @Override public void info(String m) { l.info(secrets.redact(m)); }
+            @Override public void warn(String m) { l.warn(secrets.redact(m)); }
+        };
+    }
+
+    /** A fresh key per build, never written to disk. */
+    static java.security.KeyPair generateKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (NoSuchAlgorithmException | java.security.InvalidAlgorithmParameterException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.galley.build;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.galley.recipe.Recipe;
+import org.galley.spec.ImageSpec;
+
+/**
+ * The build fingerprint: a SHA-256 over the spec file, every recipe file with its bound
+ * parameter values, every template and uploaded file, the target and the source image id.
+ * Same fingerprint = same image, so the bake can be skipped. Secret values are not part
+ * of it (only their sources): rotating a secret needs --force.
+ */
+public final class Fingerprint {
+    private static final String FORMAT = "galley-fingerprint-v1";
+
+    private Fingerprint() {}
+
+    public static String of(ImageSpec spec, String target, String sourceId) {
+        MessageDigest md = sha256();
+        add(md, FORMAT);
+        add(md, "target=" + target);
+        add(md, "source=" + sourceId);
+        add(md, "spec=" + hex(read(spec.file())));
+        for (Recipe r : spec.recipes()) {
+            add(md, "recipe=" + r.name() + "@" + r.version() + ":" + hex(read(r.file())));
+            add(md, "values=" + new TreeMap<>(r.values()));
+            for (Path input : r.inputs()) {
+                add(md, "input=" + r.file().getParent().relativize(input) + ":" + treeHash(input));
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String treeHash(Path p) {
+        if (!Files.exists(p)) return "missing";
+        if (!Files.isDirectory(p)) return hex(read(p));
+        MessageDigest md = sha256();
+        try (Stream<Path> files = Files.walk(p)) {
+            List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
+            for (Path f : sorted) add(md, p.relativize(f) + ":" + hex(read(f)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void add(MessageDigest md, String s) {
+        md.update(s.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) '\n');
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String hex(byte[] data) {
+        return HexFormat.of().formatHex(sha256().digest(data));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.galley.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.galley.spec.ImageSpec;
+import org.galley.spec.Problem;
+import org.galley.spec.SpecException;
+import org.galley.spec.SpecLoader;
+import org.galley.target.TargetUnavailableException;
+import picocli.CommandLine;
+
+/** The one mapping from failure types to exit codes and messages, shared by every command. */
+abstract class Commands implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    PrintWriter out() {
+        return cmd.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return cmd.commandLine().getErr();
+    }
+
+    @Override
+    public final Integer call() {
+        try {
+            return execute();
+        } catch (SpecException e) {
+            for (Problem p : e.problems()) err().println(p);
+            err().println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
+                    + " found; nothing was started.");
+            return ExitCodes.BAD_INPUT;
+        } catch (TargetUnavailableException e) {
+            err().println("galley: " + e.getMessage());
+            err().println("nothing was started.");
+            return ExitCodes.ENVIRONMENT;
+        }
+    }
+
+    abstract int execute();
+
+    static ImageSpec load(Path spec) {
+        return SpecLoader.load(spec);
+    }
+}

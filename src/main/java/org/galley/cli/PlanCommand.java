@@ -1,0 +1,86 @@
+package org.galley.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.galley.build.Fingerprint;
+import org.galley.pipeline.Artifact;
+import org.galley.recipe.Recipe;
+import org.galley.recipe.Secrets;
+import org.galley.recipe.Step;
+import org.galley.spec.ImageNames;
+import org.galley.spec.ImageSpec;
+import org.galley.target.Target;
+import org.galley.target.TargetUnavailableException;
+import org.galley.target.Targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Shows what a build would do: parameters, ordered steps, checks, resources, fingerprint.")
+final class PlanCommand extends Commands {
+    @Parameters(paramLabel = "SPEC", description = "image spec file (YAML)")
+    Path specFile;
+
+    @Option(names = "--target", defaultValue = "docker", description = "docker, ec2 or ssh; default: ${DEFAULT-VALUE}")
+    String target;
+
+    @Override
+    int execute() {
+        if (!Targets.NAMES.contains(target)) {
+            err().println("galley: unknown --target '" + target + "'; use one of " + String.join(", ", Targets.NAMES));
+            return ExitCodes.BAD_INPUT;
+        }
+        ImageSpec spec = load(specFile);
+        var o = out();
+        o.println("spec:   " + spec.name() + (spec.description() != null ? " — " + spec.description() : ""));
+        o.println("target: " + target);
+        String fingerprint = null;
+        Optional<Artifact> existing = Optional.empty();
+        try (Target t = Targets.create(target, null)) {
+            String source = t.resolveSource(spec);
+            fingerprint = Fingerprint.of(spec, target, source);
+            o.println("source: " + source);
+            if (t.makesImage()) existing = t.findExisting(spec, fingerprint);
+        } catch (TargetUnavailableException e) {
+            o.println("source: unresolved (" + e.getMessage() + ")");
+        }
+        o.println();
+        int n = 0;
+        for (Recipe r : spec.recipes()) {
+            o.println("recipe " + r.name() + (r.version() != null ? " " + r.version() : "") + " (" + r.file().getFileName() + ")");
+            for (Map.Entry<String, Object> v : r.values().entrySet()) {
+                o.println("    param " + v.getKey() + " = " + show(v.getValue()));
+            }
+            for (Step s : r.steps()) {
+                o.printf("  %2d. %-12s %s%s%n", ++n, s.type(), s.meta().label(),
+                        s.meta().onChange().isEmpty() ? "" : "  (on change of " + String.join(", ", s.meta().onChange()) + ")");
+            }
+        }
+        o.println();
+        spec.checks().forEach(c -> o.println("check: " + c.name()));
+        o.println();
+        if (target.equals("docker") && spec.builders().docker() != null) {
+            ImageSpec.Docker d = spec.builders().docker();
+            o.println("would create: network galley-<build-id>, container galley-<build-id>-builder from " + d.image()
+                    + " (both removed after the build)");
+            if (fingerprint != null) {
+                o.println("would produce: " + (d.repository() != null ? d.repository() : "galley/" + spec.name()) + ":"
+                        + ImageNames.dockerTag(ImageNames.render(spec, fingerprint, java.time.Instant.now())));
+            }
+        } else if (target.equals("ssh")) {
+            o.println("would change: the existing host only; no image is made");
+        }
+        if (fingerprint != null) {
+            o.println("fingerprint: " + fingerprint);
+            o.println(existing.map(a -> "an image with this fingerprint exists: " + a.name() + " -> build would skip"
+                    + " (--force rebakes)").orElse("no image with this fingerprint -> build would bake"));
+        }
+        return ExitCodes.OK;
+    }
+
+    static String show(Object value) {
+        return value instanceof String s ? Secrets.redacted(s) : String.valueOf(value);
+    }
+}

@@ -1,0 +1,89 @@
+package org.galley.pipeline;
+
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.galley.recipe.Secrets;
+import org.galley.spec.ImageSpec;
+import org.galley.step.StepResult;
+import org.galley.transport.Remote;
+import org.galley.verify.CheckResult;
+
+/**
+ * Typed state of one build, passed explicitly from stage to stage (instead of Packer's
+ * untyped state bag). Each resource is recorded here as soon as it exists, before any
+ * wait on it, so cleanup works after a timeout or Ctrl-C.
+ */
+public final class BuildContext {
+    public final String buildId;
+    public final ImageSpec spec;
+    public final String targetName;
+    public final String fingerprint;
+    public final String sourceId;
+    public final BuildListener listener;
+    public final Secrets.SecretResolver secrets;
+    public final Instant started = Instant.now();
+
+    private volatile KeyPair keyPair;
+    private volatile Builder builder;
+    private volatile Remote remote;
+    private volatile Artifact artifact;
+    private volatile boolean cancelled;
+    private final List<StepResult> steps = Collections.synchronizedList(new ArrayList<>());
+    private final List<CheckResult> checks = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> leftovers = Collections.synchronizedList(new ArrayList<>());
+
+    public BuildContext(String buildId, ImageSpec spec, String targetName, String fingerprint, String sourceId,
+                        BuildListener listener, Secrets.SecretResolver secrets) {
+        this.buildId = buildId;
+        this.spec = spec;
+        this.targetName = targetName;
+        this.fingerprint = fingerprint;
+        this.sourceId = sourceId;
+        this.listener = listener;
+        this.secrets = secrets;
+    }
+
+    public KeyPair keyPair() { return keyPair; }
+
+    public void keyPair(KeyPair k) { keyPair = k; }
+
+    public Builder builder() { return builder; }
+
+    public void builder(Builder b) { builder = b; }
+
+    public Remote remote() { return remote; }
+
+    public void remote(Remote r) { remote = r; }
+
+    public Artifact artifact() { return artifact; }
+
+    public void artifact(Artifact a) { artifact = a; }
+
+    public boolean cancelled() { return cancelled; }
+
+    public void cancel() { cancelled = true; }
+
+    public List<StepResult> steps() { return List.copyOf(steps); }
+
+    public void addStep(StepResult r) { steps.add(r); listener.stepFinished(r); }
+
+    public List<CheckResult> checks() { return List.copyOf(checks); }
+
+    public void addCheck(CheckResult r) { checks.add(r); listener.checkFinished(r); }
+
+    /** A resource cleanup could not remove, with the command that removes it by hand. */
+    public void leftover(String what) {
+        leftovers.add(what);
+        listener.warn("left behind: " + what);
+    }
+
+    public List<String> leftovers() { return List.copyOf(leftovers); }
+
+    /** Throws when the build was cancelled; stages call it between units of work. */
+    public void checkCancelled(String stage) {
+        if (cancelled || Thread.currentThread().isInterrupted()) throw new BuildInterruptedException(stage);
+    }
+}

@@ -1,0 +1,14 @@
+package org.galley.pipeline;
+
+import java.util.function.Supplier;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.galley.transport.SshRemote;
+
+/**
+ * A provisioned builder as the connect stage sees it: where SSH answers, which host
+ * keys to trust, which key to log in with, and for --on-error=abort how to reach and
+ * remove it by hand.
+ */
+public record Builder(String id, SshRemote.Endpoint endpoint, HostKeyVerifier hostKeys, Supplier<KeyProvider> login,
+                      String reachHint, String removeHint) {}

@@ -1,0 +1,86 @@
+package org.galley.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Runs stages in order and halts at the first failure; then runs the cleanup of every
+ * stage that started, last first, whatever happened (success, failure, interrupt).
+ * With {@link OnError#abort}, a failed build keeps its resources for debugging.
+ */
+public final class Pipeline {
+    private final List<Stage> stages;
+    private final OnError onError;
+
+    public Pipeline(List<Stage> stages, OnError onError) {
+        this.stages = List.copyOf(stages);
+        this.onError = onError;
+    }
+
+    public void run(BuildContext ctx) {
+        Deque<Stage> started = new ArrayDeque<>();
+        RuntimeException failure = null;
+        String current = "start";
+        try {
+            for (Stage stage : stages) {
+                current = stage.name();
+                ctx.checkCancelled(current);
+                started.push(stage);
+                Instant t0 = Instant.now();
+                ctx.listener.stageStarted(current);
+                boolean ok = false;
+                try {
+                    stage.run(ctx);
+                    ok = true;
+                } finally {
+                    ctx.listener.stageFinished(current, Duration.between(t0, Instant.now()), ok);
+                }
+            }
+        } catch (BuildInterruptedException | BuildFailedException e) {
+            failure = e;
+        } catch (Exception e) {
+            failure = ctx.cancelled() || e instanceof InterruptedException
+                    ? new BuildInterruptedException(current)
+                    : new BuildFailedException(current, null, current + " failed: " + message(e), e);
+        }
+        if (failure != null && ctx.cancelled() && !(failure instanceof BuildInterruptedException)) {
+            failure = new BuildInterruptedException(current);
+        }
+        Stage.Outcome outcome = failure == null ? Stage.Outcome.SUCCEEDED
+                : failure instanceof BuildInterruptedException ? Stage.Outcome.INTERRUPTED : Stage.Outcome.FAILED;
+        // Cleanup must finish even when the interrupt that stopped the build is still pending.
+        boolean interrupted = Thread.interrupted();
+        if (outcome == Stage.Outcome.FAILED && onError == OnError.abort) {
+            keepForDebugging(ctx);
+        } else {
+            while (!started.isEmpty()) {
+                Stage s = started.pop();
+                try {
+                    s.cleanup(ctx, outcome);
+                } catch (RuntimeException e) {
+                    ctx.leftover("cleanup of stage " + s.name() + " failed: " + message(e));
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure != null) throw failure;
+    }
+
+    private static void keepForDebugging(BuildContext ctx) {
+        Builder b = ctx.builder();
+        if (b == null) {
+            ctx.listener.warn("--on-error=abort: the build failed before a builder existed; nothing kept");
+            return;
+        }
+        ctx.listener.warn("--on-error=abort: builder " + b.id() + " kept for debugging.\n  reach it:  " + b.reachHint()
+                + "\n  remove it: " + b.removeHint());
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,28 @@
+package org.galley.spec;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Renders the image name template: ${spec}, ${date}, ${timestamp}, ${fingerprint} (first 12 hex digits). */
+public final class ImageNames {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private ImageNames() {}
+
+    public static String render(ImageSpec spec, String fingerprint, Instant when) {
+        return spec.output().name()
+                .replace("${spec}", spec.name())
+                .replace("${date}", DATE.format(when))
+                .replace("${timestamp}", STAMP.format(when))
+                .replace("${fingerprint}", fingerprint.substring(0, Math.min(12, fingerprint.length())));
+    }
+
+    /** A Docker tag: [A-Za-z0-9_.-], at most 128 characters, not starting with '.' or '-'. */
+    public static String dockerTag(String name) {
+        String t = name.replaceAll("[^A-Za-z0-9_.-]+", "-").replaceAll("^[.-]+", "");
+        if (t.isEmpty()) t = "latest";
+        return t.length() > 128 ? t.substring(0, 128) : t;
+    }
+}
