@@ -63,6 +63,16 @@ class MalformedSpecTest {
         }
     }
 
+    @Test
+    void literalSecretIsNeverEchoedInTheError() {
+        Path dir = Fixtures.dir("malformed/secret-literal-value");
+
+        Throwable thrown = catchThrowable(() -> SpecLoader.load(dir.resolve("spec.yaml")));
+
+        assertThat(thrown).isInstanceOf(SpecException.class);
+        assertThat(thrown.getMessage()).contains("parameter 'password'").doesNotContain("hun");
+    }
+
     static List<Expected> readExpected(Path file) throws IOException {
         List<Expected> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

@@ -132,4 +132,10 @@ class ValidSpecTest {
         assertThat(revealed).contains("mail.smtp.password = s3cr3t-env:SES_SMTP_PASSWORD\n").doesNotContain("\0");
     }
 
+    @Test
+    void optionalParameterWithoutValueRendersEmpty() {
+        Recipe motd = load("optional-param").recipes().get(0);
+
+        assertThat(step(motd, "motd", Step.FileStep.class).content()).isEqualTo("hello \n");
+    }
 }
