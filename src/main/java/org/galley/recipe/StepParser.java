@@ -39,6 +39,10 @@ final class StepParser {
         Fields f = Fields.of(node, problems, "step " + (index + 1) + " of recipe '" + recipe + "'");
         if (f == null) return null;
         List<String> typeKeys = f.entries().keySet().stream().filter(Step.TYPES::contains).toList();
+        if (typeKeys.isEmpty() && Fields.reportTypos(f, COMMON, Step.TYPES, problems,
+                "step " + (index + 1) + " of recipe '" + recipe + "'")) {
+            return null;
+        }
         if (typeKeys.size() != 1) {
             problems.add(f.at(), typeKeys.isEmpty()
                     ? "step " + (index + 1) + " has no step type; add exactly one of: " + String.join(", ", Step.TYPES)

@@ -65,6 +65,9 @@ public final class SpecLoader {
         ImageSpec.Ssh ssh = b.has("ssh") ? ssh(b.node("ssh"), problems) : null;
         ImageSpec.Ec2 ec2 = b.has("ec2") ? ec2(b.node("ec2"), problems) : null;
         b.finish();
+        if (!b.has("docker") && !b.has("ssh") && !b.has("ec2")) {
+            problems.add(b.at(), "'builders' needs at least one of docker, ssh, ec2");
+        }
         return new ImageSpec.Builders(docker, ssh, ec2);
     }
 

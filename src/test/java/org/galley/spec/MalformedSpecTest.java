@@ -73,6 +73,29 @@ class MalformedSpecTest {
         assertThat(thrown.getMessage()).contains("parameter 'password'").doesNotContain("hun");
     }
 
+    @Test
+    void oneLoadReportsEveryProblemOfSpecAndRecipeTogetherSortedByPlace() {
+        Path dir = Fixtures.dir("malformed/several-problems");
+
+        SpecException e = (SpecException) catchThrowable(() -> SpecLoader.load(dir.resolve("spec.yaml")));
+
+        List<String> files = e.problems().stream().map(p -> p.at().file()).distinct().toList();
+        assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f).endsWith(".yaml"));
+        assertThat(files.get(0)).endsWith("recipes/motd.yaml");
+        assertThat(files.get(1)).endsWith("spec.yaml");
+        assertThat(e.problems()).hasSize(9).isSorted();
+    }
+
+    @Test
+    void exceptionMessageListsEveryProblemOnItsOwnLine() {
+        Path dir = Fixtures.dir("malformed/several-problems");
+
+        SpecException e = (SpecException) catchThrowable(() -> SpecLoader.load(dir.resolve("spec.yaml")));
+
+        assertThat(e.getMessage().lines().toList())
+                .containsExactlyElementsOf(e.problems().stream().map(Problem::toString).toList());
+    }
+
     static List<Expected> readExpected(Path file) throws IOException {
         List<Expected> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
