@@ -118,6 +118,14 @@ public final class RecipeLoader {
                 problems.add(useAt, "recipe '" + recipe + "' needs parameter '" + p.name() + "' ("
                         + p.type() + (p.description() != null ? ": " + p.description() : "") + "); add it under 'with'");
             }
+            // A declared parameter without a value (optional, or its value was reported as wrong) renders
+            // empty; otherwise each reference would be reported again as an undeclared parameter. A secret
+            // stays a marker (of a source no resolver knows), so using it in a command is still refused.
+            values.putIfAbsent(p.name(), switch (p.type()) {
+                case list -> List.of();
+                case secret -> new Template.SecretValue("unset:" + p.name());
+                default -> "";
+            });
         }
         return values;
     }

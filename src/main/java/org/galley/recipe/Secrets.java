@@ -42,8 +42,9 @@ public final class Secrets {
     public static String checkSource(String source) {
         int colon = source.indexOf(':');
         if (colon <= 0 || colon == source.length() - 1 || !SOURCE_KINDS.contains(source.substring(0, colon))) {
+            // Not even a prefix of what was given: it may be the secret itself.
             return "a secret parameter takes a source, not a value: env:NAME, file:PATH or secretsmanager:NAME"
-                    + " (found '" + (source.length() > 3 ? source.substring(0, 3) + "…" : source) + "')";
+                    + " (the value given is not shown)";
         }
         return null;
     }

@@ -2,11 +2,13 @@ package org.galley.recipe;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.galley.spec.Display;
 import org.galley.spec.Location;
 import org.galley.spec.Problems;
 import org.galley.spec.yaml.Fields;
@@ -43,6 +45,10 @@ final class StepParser {
         Fields f = Fields.of(node, problems, "step " + (index + 1) + " of recipe '" + recipe + "'");
         if (f == null) return null;
         List<String> typeKeys = f.entries().keySet().stream().filter(Step.TYPES::contains).toList();
+        if (typeKeys.isEmpty() && Fields.reportTypos(f, COMMON, Step.TYPES, problems,
+                "step " + (index + 1) + " of recipe '" + recipe + "'")) {
+            return null;
+        }
         if (typeKeys.size() != 1) {
             problems.add(f.at(), typeKeys.isEmpty()
                     ? "step " + (index + 1) + " has no step type; add exactly one of: " + String.join(", ", Step.TYPES)
@@ -78,7 +84,10 @@ final class StepParser {
 
     private Step packageStep(Step.Meta meta, YNode body) {
         if (body instanceof YScalar s && s.value() != null) {
-            return new Step.PackageStep(meta, Map.of("*", List.of(s.value().split("\\s+"))), Step.PackageState.present);
+            List<String> names = s.value().isBlank() ? List.of() : List.of(s.value().strip().split("\\s+"));
+            if (names.isEmpty()) problems.add(s.at(), "'package' step needs 'name' or 'names'");
+            checkPackageNames(names, s.at());
+            return new Step.PackageStep(meta, Map.of("*", names), Step.PackageState.present);
         }
         Fields f = body(body, "package");
         if (f == null) return null;
@@ -97,23 +106,27 @@ final class StepParser {
         String state = f.choice("state", List.of("present", "absent"));
         f.finish();
         if (names.isEmpty()) problems.add(f.at(), "'package' step needs 'name' or 'names'");
-        for (List<String> list : names.values()) {
-            for (String name : list) {
-                if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9+._:-]*")) {
-                    problems.add(f.at(), "'" + name + "' is not a valid package name");
-                }
-            }
-        }
+        names.values().forEach(list -> checkPackageNames(list, f.at()));
         return new Step.PackageStep(meta, Map.copyOf(names),
                 state == null ? Step.PackageState.present : Step.PackageState.valueOf(state));
+    }
+
+    private void checkPackageNames(List<String> names, Location at) {
+        for (String n : names) {
+            if (Secrets.containsMarker(n)) {
+                secretMisused(at);
+            } else if (n != null && !n.matches("[A-Za-z0-9][A-Za-z0-9+._:-]*")) {
+                problems.add(at, "'" + n + "' is not a valid package name");
+            }
+        }
     }
 
     private Step lineInFile(Step.Meta meta, YNode body) {
         Fields f = body(body, "line-in-file");
         if (f == null) return null;
         String path = absolutePath(f, "path", true);
-        String line = f.has("line") ? noSecret(f, "line") : null;
-        if (line == null) problems.add(f.at(), "'line-in-file' step is missing the required key 'line'");
+        String line = noSecret(f, "line");
+        if (!f.has("line")) problems.add(f.at(), "'line-in-file' step is missing the required key 'line'");
         String regexp = f.regex("regexp");
         String before = f.regex("insert_before");
         String after = f.regex("insert_after");
@@ -157,8 +170,8 @@ final class StepParser {
         }
         Fields f = body(body, "run");
         if (f == null) return null;
-        String command = f.has("command") ? noSecret(f, "command") : null;
-        if (command == null) problems.add(f.at(), "'run' step is missing the required key 'command'");
+        String command = noSecret(f, "command");
+        if (!f.has("command")) problems.add(f.at(), "'run' step is missing the required key 'command'");
         String creates = absolutePath(f, "creates", false);
         String unless = noSecret(f, "unless");
         f.finish();
@@ -168,8 +181,8 @@ final class StepParser {
     private Step service(Step.Meta meta, YNode body) {
         Fields f = body(body, "service");
         if (f == null) return null;
-        String name = f.has("name") ? noSecret(f, "name") : null;
-        if (name == null) problems.add(f.at(), "'service' step is missing the required key 'name'");
+        String name = noSecret(f, "name");
+        if (!f.has("name")) problems.add(f.at(), "'service' step is missing the required key 'name'");
         String state = f.choice("state", List.of("started", "stopped", "restarted", "reloaded"));
         Boolean enabled = f.bool("enabled");
         f.finish();
@@ -180,28 +193,35 @@ final class StepParser {
     private Step upload(Step.Meta meta, YNode body) {
         Fields f = body(body, "upload");
         if (f == null) return null;
-        String src = f.requiredString("src");
+        String src = noSecret(f, "src");
+        if (!f.has("src")) problems.add(f.at(), "'upload' step is missing the required key 'src'");
         String dest = absolutePath(f, "dest", true);
         String owner = noSecret(f, "owner");
         String group = noSecret(f, "group");
         String mode = mode(f);
         f.finish();
-        Path source = src == null ? null : recipeDir.resolve(src).normalize();
+        Path source = src == null || Secrets.containsMarker(src) ? null : localPath(src, f.at("src"));
+        if (source != null && !Files.exists(source)) {
+            problems.add(f.at("src"), "upload source '" + src + "' not found (" + Display.path(source)
+                    + "); the path is relative to the recipe file");
+        }
         return new Step.UploadStep(meta, source, dest, owner, group, mode);
     }
 
     private Step local(Step.Meta meta, YNode body) {
         if (body instanceof YScalar s) {
+            if (Secrets.containsMarker(s.value())) secretMisused(s.at());
             if (s.value() == null) problems.add(s.at(), "'local' needs a command");
             return new Step.LocalStep(meta, s.value(), recipeDir);
         }
         Fields f = body(body, "local");
         if (f == null) return null;
-        String command = f.has("command") ? noSecret(f, "command") : null;
-        if (command == null) problems.add(f.at(), "'local' step is missing the required key 'command'");
-        String dir = f.string("dir");
+        String command = noSecret(f, "command");
+        if (!f.has("command")) problems.add(f.at(), "'local' step is missing the required key 'command'");
+        String dir = noSecret(f, "dir");
+        Path directory = dir == null || Secrets.containsMarker(dir) ? recipeDir : localPath(dir, f.at("dir"));
         f.finish();
-        return new Step.LocalStep(meta, command, dir == null ? recipeDir : recipeDir.resolve(dir).normalize());
+        return new Step.LocalStep(meta, command, directory);
     }
 
     private String absolutePath(Fields f, String key, boolean required) {
@@ -233,17 +253,32 @@ final class StepParser {
                 + " anywhere else it would reach a command line, a log or the manifest");
     }
 
+    /** A path on this machine, relative to the recipe; null (with a problem) when it cannot be a path. */
+    private Path localPath(String p, Location at) {
+        try {
+            return recipeDir.resolve(p).normalize();
+        } catch (InvalidPathException e) {
+            problems.add(at, "'" + p.replace('\0', '?') + "' is not a usable path: " + e.getReason());
+            return null;
+        }
+    }
+
     private String readTemplate(String template, Location at) {
-        Path file = recipeDir.resolve(template).normalize();
+        if (Secrets.containsMarker(template)) {
+            secretMisused(at);
+            return null;
+        }
+        Path file = localPath(template, at);
+        if (file == null) return null;
         templates.add(file);
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            problems.add(at, "template '" + template + "' cannot be read (" + file + "); check the path,"
+            problems.add(at, "template '" + template + "' cannot be read (" + Display.path(file) + "); check the path,"
                     + " which is relative to the recipe file");
             return null;
         }
-        return Template.render(text, new Location(org.galley.spec.Display.path(file), 1, 1), true, values, problems);
+        return Template.render(text, new Location(Display.path(file), 1, 1), true, values, problems);
     }
 }

@@ -1,6 +1,7 @@
 package org.galley.spec;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,9 @@ public final class SpecLoader {
         ImageSpec.Ssh ssh = b.has("ssh") ? ssh(b.node("ssh"), problems) : null;
         ImageSpec.Ec2 ec2 = b.has("ec2") ? ec2(b.node("ec2"), problems) : null;
         b.finish();
+        if (!b.has("docker") && !b.has("ssh") && !b.has("ec2")) {
+            problems.add(b.at(), "'builders' needs at least one of docker, ssh, ec2");
+        }
         return new ImageSpec.Builders(docker, ssh, ec2);
     }
 
@@ -152,8 +156,9 @@ public final class SpecLoader {
             if (use == null) continue;
             Path recipeFile = findRecipe(specFile, use);
             if (recipeFile == null) {
-                problems.add(u.at("use"), "recipe '" + use + "' not found; looked for " + use
-                        + ".yaml in recipes/ beside and above the spec");
+                problems.add(u.at("use"), "recipe '" + use + "' not found; " + (isPath(use)
+                        ? "looked for it relative to the spec"
+                        : "looked for " + use + ".yaml in recipes/ beside and above the spec"));
                 continue;
             }
             try {
@@ -169,15 +174,23 @@ public final class SpecLoader {
     /** A recipe is a path relative to the spec, or a name looked up in recipes/ beside or above the spec. */
     static Path findRecipe(Path specFile, String use) {
         Path dir = specFile.toAbsolutePath().getParent();
-        if (use.contains("/") || use.endsWith(".yaml")) {
-            Path p = dir.resolve(use).normalize();
-            return Files.isRegularFile(p) ? p : null;
-        }
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path p = d.resolve("recipes").resolve(use + ".yaml");
-            if (Files.isRegularFile(p)) return p;
+        try {
+            if (isPath(use)) {
+                Path p = dir.resolve(use).normalize();
+                return Files.isRegularFile(p) ? p : null;
+            }
+            for (Path d = dir; d != null; d = d.getParent()) {
+                Path p = d.resolve("recipes").resolve(use + ".yaml");
+                if (Files.isRegularFile(p)) return p;
+            }
+        } catch (InvalidPathException e) {
+            // e.g. a NUL from a "\0" escape: not a file we could find
         }
         return null;
+    }
+
+    private static boolean isPath(String use) {
+        return use.contains("/") || use.endsWith(".yaml");
     }
 
     private static ImageSpec.Output output(YNode node, Problems problems) {

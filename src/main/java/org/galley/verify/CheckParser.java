@@ -29,6 +29,9 @@ public final class CheckParser {
         Fields f = Fields.of(node, problems, "check " + (index + 1));
         if (f == null) return null;
         List<String> types = f.entries().keySet().stream().filter(Check.TYPES::contains).toList();
+        if (types.isEmpty() && Fields.reportTypos(f, List.of("name"), Check.TYPES, problems, "check " + (index + 1))) {
+            return null;
+        }
         if (types.size() != 1) {
             problems.add(f.at(), "check " + (index + 1) + " needs exactly one check type of: "
                     + String.join(", ", Check.TYPES) + (types.isEmpty() ? "" : "; found " + String.join(", ", types)));
@@ -50,6 +53,9 @@ public final class CheckParser {
             }
             case "file" -> {
                 String path = b.requiredString("path");
+                if (path != null && !path.startsWith("/")) {
+                    problems.add(b.at("path"), "'path' must be an absolute path on the builder, found '" + path + "'");
+                }
                 Boolean exists = b.bool("exists");
                 String mode = b.string("mode");
                 if (mode != null && !mode.matches("0?[0-7]{3,4}")) {

@@ -173,7 +173,31 @@ public final class Fields {
         }
     }
 
+    /**
+     * For a mapping that lacks its type key (a step or a check): reports each key that is neither
+     * common nor a type as unknown, suggesting the closest type. True when something was reported.
+     */
+    public static boolean reportTypos(Fields f, List<String> common, List<String> types, Problems problems,
+                                      String what) {
+        boolean any = false;
+        for (YMap.Entry e : f.map.entries().values()) {
+            if (common.contains(e.key())) continue;
+            List<String> allowed = new ArrayList<>(common);
+            allowed.addAll(types);
+            problems.add(e.keyAt(), "unknown key '" + e.key() + "' in " + what + suggestion(e.key(), allowed)
+                    + "; it needs exactly one type of: " + String.join(", ", types));
+            any = true;
+        }
+        return any;
+    }
+
     static String suggestion(String given, Iterable<String> candidates) {
+        // An abbreviation ("int", "str") means the candidate it starts, not a short word nearby.
+        for (String c : candidates) {
+            if (given.length() >= 3 && c.toLowerCase().startsWith(given.toLowerCase())) {
+                return " (did you mean '" + c + "'?)";
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -16,6 +16,8 @@ import java.util.List;
 import org.galley.spec.Location;
 import org.galley.spec.Problems;
 import org.galley.spec.SpecException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML with Jackson's streaming parser into {@link YNode}s that keep their
@@ -23,7 +25,9 @@ import org.galley.spec.SpecException;
  * message has to point at the offending key.
  */
 public final class YamlReader {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    // Without EMPTY_STRING_AS_NULL, "key:" with no value reads as "" and the "is empty" checks never fire.
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
 
     private YamlReader() {}
 
@@ -51,6 +55,9 @@ public final class YamlReader {
             problems.throwIfAny();
             return node;
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                throw SpecException.of(at(displayName, m.getProblemMark()), "YAML syntax error: " + describe(m));
+            }
             throw SpecException.of(at(displayName, e.getLocation()), "YAML syntax error: " + cleanMessage(e));
         } catch (IOException e) {
             throw SpecException.of(Location.of(displayName), "cannot read YAML: " + e.getMessage());
@@ -88,6 +95,10 @@ public final class YamlReader {
                 return new YScalar(null, at);
             }
             default -> {
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    // Jackson does not resolve aliases: the value would silently be the anchor's name.
+                    problems.add(at, "YAML aliases (*" + p.getText() + ") are not supported; repeat the value");
+                }
                 return new YScalar(p.getText(), at);
             }
         }
@@ -96,6 +107,28 @@ public final class YamlReader {
     private static Location at(String file, JsonLocation loc) {
         if (loc == null) return Location.of(file);
         return new Location(file, Math.max(loc.getLineNr(), 1), Math.max(loc.getColumnNr(), 1));
+    }
+
+    private static Location at(String file, Mark mark) {
+        return new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
+    }
+
+    /**
+     * SnakeYAML's problem ("found unexpected end of stream") at its own mark; Jackson's first
+     * message line and location are the context ("while scanning a quoted scalar"), which can be
+     * lines away from the mistake.
+     */
+    private static String describe(MarkedYAMLException m) {
+        String problem = firstLine(m.getProblem() != null ? m.getProblem() : "unreadable YAML");
+        Mark c = m.getContextMark();
+        if (m.getContext() == null || c == null) return problem;
+        return problem + " (" + firstLine(m.getContext()) + " at line " + (c.getLine() + 1) + ", column "
+                + (c.getColumn() + 1) + ")";
+    }
+
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
     }
 
     private static String cleanMessage(JsonProcessingException e) {
