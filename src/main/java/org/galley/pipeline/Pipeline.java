@@ -79,7 +79,15 @@ public final class Pipeline {
                 + "\n  remove it: " + b.removeHint());
     }
 
+    /** The message with its deepest cause, which usually says what actually went wrong. */
     static String message(Throwable e) {
+        String m = text(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == e || m.contains(text(root)) ? m : m + " (cause: " + text(root) + ")";
+    }
+
+    private static String text(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -12,8 +12,14 @@ public record ImageSpec(Path file, String name, String description, Builders bui
 
     public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {}
 
-    /** The dry-run builder: a local image that runs sshd; the result is committed to {@code repository}. */
-    public record Docker(String image, String repository, String user) {}
+    /**
+     * The dry-run builder: a local image that runs sshd; the result is committed to
+     * {@code repository}. {@code servicesImage} runs the build network's DNS (and, when
+     * {@code smartHost} names one, a postfix relay under that name accepting mail from
+     * {@code relayNetworks}, default the build network's subnet).
+     */
+    public record Docker(String image, String repository, String user, String servicesImage, String smartHost,
+                         java.util.List<String> relayNetworks) {}
 
     /** An existing host: recipes are applied, no image is made. */
     public record Ssh(String host, int port, String user, String identityFile, String hostKey) {}

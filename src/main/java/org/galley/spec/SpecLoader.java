@@ -23,6 +23,8 @@ public final class SpecLoader {
     private static final Pattern SPEC_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern DOCKER_REPO = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*");
     private static final Pattern DOCKER_IMAGE = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_.-]+)?");
+    private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final Pattern CIDR = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
     private SpecLoader() {}
@@ -83,8 +85,24 @@ public final class SpecLoader {
             problems.add(d.at("repository"), "'repository' must be a lower-case Docker repository name without a tag");
         }
         String user = d.string("user");
+        String services = d.string("services_image");
+        if (services != null && !DOCKER_IMAGE.matcher(services).matches()) {
+            problems.add(d.at("services_image"), "'services_image' must be a Docker image reference like"
+                    + " galley/postfix:bookworm");
+        }
+        String smartHost = d.string("smart_host");
+        if (smartHost != null && !HOST_NAME.matcher(smartHost).matches()) {
+            problems.add(d.at("smart_host"), "'smart_host' must be a DNS name like smtp.internalsapsailing.com");
+        }
+        List<String> relayNetworks = d.strings("relay_networks");
+        for (String cidr : relayNetworks) {
+            if (!CIDR.matcher(cidr).matches()) {
+                problems.add(d.at("relay_networks"), "'" + cidr + "' in 'relay_networks' is not a CIDR like 10.0.0.0/16");
+            }
+        }
         d.finish();
-        return new ImageSpec.Docker(image, repository, user == null ? "root" : user);
+        return new ImageSpec.Docker(image, repository, user == null ? "root" : user,
+                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks);
     }
 
     private static ImageSpec.Ssh ssh(YNode node, Problems problems) {
