@@ -13,7 +13,6 @@ final class Interrupts implements AutoCloseable {
     private final SignalHandler oldTerm;
 
     private Interrupts(Runnable cancel) {
-        Thread main = Thread.currentThread();
         boolean[] seen = {false};
         SignalHandler h = sig -> {
             if (seen[0]) {
@@ -23,7 +22,6 @@ final class Interrupts implements AutoCloseable {
             seen[0] = true;
             System.err.println("galley: " + sig.getName() + " received; stopping and cleaning up");
             cancel.run();
-            main.interrupt();
         };
         oldInt = Signal.handle(new Signal("INT"), h);
         oldTerm = Signal.handle(new Signal("TERM"), h);
@@ -37,6 +35,5 @@ final class Interrupts implements AutoCloseable {
     public void close() {
         Signal.handle(new Signal("INT"), oldInt);
         Signal.handle(new Signal("TERM"), oldTerm);
-        Thread.interrupted();
     }
 }

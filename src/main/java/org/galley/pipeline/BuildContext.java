@@ -31,6 +31,7 @@ public final class BuildContext {
     private volatile Remote remote;
     private volatile Artifact artifact;
     private volatile boolean cancelled;
+    private Thread worker;
     private final List<StepResult> steps = Collections.synchronizedList(new ArrayList<>());
     private final List<CheckResult> checks = Collections.synchronizedList(new ArrayList<>());
     private final List<String> leftovers = Collections.synchronizedList(new ArrayList<>());
@@ -64,7 +65,26 @@ public final class BuildContext {
 
     public boolean cancelled() { return cancelled; }
 
-    public void cancel() { cancelled = true; }
+    /**
+     * Stops the build at the next safe point. The worker thread is interrupted only while
+     * stages run, never during cleanup, so an interrupt cannot cut a cleanup short.
+     */
+    public void cancel() {
+        cancelled = true;
+        synchronized (this) {
+            if (worker != null) worker.interrupt();
+        }
+    }
+
+    synchronized void enterStages() {
+        worker = Thread.currentThread();
+    }
+
+    /** After this, cancel() no longer interrupts; a pending interrupt is cleared. */
+    synchronized void leaveStages() {
+        worker = null;
+        Thread.interrupted();
+    }
 
     public List<StepResult> steps() { return List.copyOf(steps); }
 

@@ -24,6 +24,7 @@ public final class Pipeline {
         Deque<Stage> started = new ArrayDeque<>();
         RuntimeException failure = null;
         String current = "start";
+        ctx.enterStages();
         try {
             for (Stage stage : stages) {
                 current = stage.name();
@@ -51,8 +52,7 @@ public final class Pipeline {
         }
         Stage.Outcome outcome = failure == null ? Stage.Outcome.SUCCEEDED
                 : failure instanceof BuildInterruptedException ? Stage.Outcome.INTERRUPTED : Stage.Outcome.FAILED;
-        // Cleanup must finish even when the interrupt that stopped the build is still pending.
-        boolean interrupted = Thread.interrupted();
+        ctx.leaveStages();
         if (outcome == Stage.Outcome.FAILED && onError == OnError.abort) {
             keepForDebugging(ctx);
         } else {
@@ -65,7 +65,6 @@ public final class Pipeline {
                 }
             }
         }
-        if (interrupted) Thread.currentThread().interrupt();
         if (failure != null) throw failure;
     }
 
@@ -80,7 +79,7 @@ public final class Pipeline {
     }
 
     /** The message with its deepest cause, which usually says what actually went wrong. */
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         String m = text(e);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
