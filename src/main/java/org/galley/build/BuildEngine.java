@@ -18,6 +18,7 @@ import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.BuildInterruptedException;
 import org.galley.pipeline.BuildListener;
+import org.galley.pipeline.Listeners;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.spec.ImageSpec;
@@ -62,8 +63,10 @@ public final class BuildEngine {
                         Duration.between(t0, Instant.now())));
             }
         }
+        BuildLog log = openLog(opts, buildId);
+        List<BuildListener> sinks = log == null ? List.of(listener) : List.of(listener, log);
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
-                redacting(listener, secrets), secrets);
+                Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
         ctx.keyPair(generateKey());
         current = ctx;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
@@ -86,6 +89,7 @@ public final class BuildEngine {
             step = e.step();
         } finally {
             current = null;
+            if (log != null) log.close();
         }
         return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId, status,
                 status == BuildResult.Status.BAKED ? ctx.artifact() : null, ctx.steps(), ctx.checks(),
@@ -100,6 +104,18 @@ public final class BuildEngine {
         if (ctx.remote() != null) ctx.remote().close();
     }
 
+    private BuildLog openLog(BuildOptions opts, String buildId) {
+        if (opts.logDir() == null) return null;
+        try {
+            BuildLog log = new BuildLog(opts.logDir(), buildId);
+            listener.info("build log: " + log.file());
+            return log;
+        } catch (IOException e) {
+            listener.warn("no build log (" + e.getMessage() + "); continuing");
+            return null;
+        }
+    }
+
     private BuildResult finish(BuildOptions opts, BuildResult r) {
         if (opts.manifest() != null) {
             try {
@@ -109,21 +125,6 @@ public final class BuildEngine {
             }
         }
         return r;
-    }
-
-    /** Every line of output passes through the secret filter before any listener sees it. */
-    private static BuildListener redacting(BuildListener l, SecretStore secrets) {
-        return new BuildListener() {
-            @Override public void stageStarted(String s) { l.stageStarted(s); }
-            @Override public void stageFinished(String s, Duration d, boolean ok) { l.stageFinished(s, d, ok); }
-            @Override public void stepStarted(String r, String label) { l.stepStarted(r, label); }
-            @Override public void stepFinished(org.galley.step.StepResult r) { l.stepFinished(r); }
-            @Override public void checkFinished(org.galley.verify.CheckResult r) { l.checkFinished(r); }
-            @Override public void output(String src, String line) { l.output(src, secrets.redact(line)); }
-            @Override public void waiting(String what, int attempt, String d) { l.waiting(what, attempt, d); }
-            @Override public void info(String m) { l.info(secrets.redact(m)); }
-            @Override public void warn(String m) { l.warn(secrets.redact(m)); }
-        };
     }
 
     /** A fresh key per build, never written to disk. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
 import org.galley.pipeline.Stage;
+import org.galley.transport.ObservedRemote;
 import org.galley.transport.SshRemote;
 
 /** Opens the one SSH connection that every step and check of the build reuses. */
@@ -24,7 +25,7 @@ final class ConnectStage implements Stage {
         Builder b = ctx.builder();
         SshRemote remote = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
                 (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
-        ctx.remote(remote);
+        ctx.remote(new ObservedRemote(remote, ctx.listener::remoteCommand));
         ctx.listener.info("connected to " + remote.describe());
     }
 

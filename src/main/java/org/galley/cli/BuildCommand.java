@@ -1,8 +1,12 @@
 package org.galley.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import org.galley.build.BuildEngine;
 import org.galley.build.BuildOptions;
@@ -21,8 +25,13 @@ import picocli.CommandLine.Parameters;
         description = "Builds an image from a spec: provision, connect, apply, verify, snapshot.",
         footer = {"", ExitCodes.HELP})
 final class BuildCommand extends Commands {
-    @Parameters(paramLabel = "SPEC", description = "image spec file (YAML)")
-    Path specFile;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(arity = "1..*", paramLabel = "SPEC", description = "image spec files (YAML); several build in one run")
+    List<Path> specFiles;
+
+    @Option(names = "--parallel", defaultValue = "1", description = "how many specs to build at once; default: ${DEFAULT-VALUE}")
+    int parallel;
 
     @Option(names = "--target", defaultValue = "docker", description = "docker (dry run), ec2 or ssh; default: ${DEFAULT-VALUE}")
     String target;
@@ -36,6 +45,10 @@ final class BuildCommand extends Commands {
 
     @Option(names = "--manifest", defaultValue = "galley-manifest.json", description = "manifest file; default: ${DEFAULT-VALUE}")
     Path manifest;
+
+    @Option(names = "--log-dir", defaultValue = ".galley/logs",
+            description = "where the build log (every remote command, secrets masked) goes; default: ${DEFAULT-VALUE}")
+    Path logDir;
 
     @Option(names = "--output", defaultValue = "text", description = "text or json (one JSON document on stdout)")
     String output;
@@ -59,27 +72,51 @@ final class BuildCommand extends Commands {
             err().println("galley: --output must be text or json");
             return ExitCodes.BAD_INPUT;
         }
-        ImageSpec spec = load(specFile);
-        BuildEngine engine = new BuildEngine(new ConsoleListener(err(), verbose, quiet));
-        BuildResult result;
-        try (Target t = Targets.create(target, null); Interrupts ignored = Interrupts.install(engine::cancel)) {
-            result = engine.build(spec, t, new SecretStore(null),
-                    new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout)));
+        if (parallel < 1) {
+            err().println("galley: --parallel must be at least 1");
+            return ExitCodes.BAD_INPUT;
         }
-        print(result);
-        return exitCode(result);
+        // Every spec is validated before any build starts.
+        List<ImageSpec> specs = new ArrayList<>();
+        for (Path p : specFiles) specs.add(load(p));
+        boolean many = specs.size() > 1;
+        List<BuildEngine> engines = new ArrayList<>();
+        for (ImageSpec s : specs) {
+            engines.add(new BuildEngine(new ConsoleListener(err(), verbose, quiet, many ? s.name() : null)));
+        }
+        List<BuildResult> results;
+        try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
+            results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
+                try (Target t = Targets.create(target, null)) {
+                    return engines.get(i).build(specs.get(i), t, new SecretStore(null), new BuildOptions(target, force,
+                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir));
+                }
+            });
+        }
+        if (output.equals("json")) {
+            printJson(results);
+        } else {
+            results.forEach(this::print);
+        }
+        return results.stream().mapToInt(BuildCommand::exitCode)
+                .reduce(ExitCodes.OK, (a, b) -> a == ExitCodes.INTERRUPTED || b == ExitCodes.INTERRUPTED
+                        ? ExitCodes.INTERRUPTED : Math.max(a, b));
+    }
+
+    private void printJson(List<BuildResult> results) {
+        ObjectNode doc = JSON.createObjectNode();
+        ArrayNode builds = doc.putArray("builds");
+        results.forEach(r -> builds.add(Manifest.entry(r)));
+        doc.put("last_run_uuid", results.get(results.size() - 1).buildId());
+        try {
+            out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void print(BuildResult r) {
-        if (output.equals("json")) {
-            try {
-                out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(Manifest.entry(r)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return;
-        }
+        out().print(r.spec() + ": ");
         switch (r.status()) {
             case BAKED -> out().println("baked " + r.artifact().name() + " (" + r.artifact().id() + ") in "
                     + r.took().toSeconds() + " s; fingerprint " + r.fingerprint().substring(0, 12));

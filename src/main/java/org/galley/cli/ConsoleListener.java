@@ -12,18 +12,21 @@ final class ConsoleListener implements BuildListener {
     private final PrintWriter err;
     private final boolean verbose;
     private final boolean quiet;
+    private final String prefix;
     private final Instant start = Instant.now();
 
-    ConsoleListener(PrintWriter err, boolean verbose, boolean quiet) {
+    /** @param name shown before every line when several builds share the console, else null */
+    ConsoleListener(PrintWriter err, boolean verbose, boolean quiet, String name) {
         this.err = err;
         this.verbose = verbose;
         this.quiet = quiet;
+        this.prefix = name == null ? "" : name + " | ";
     }
 
     private void line(String s) {
         if (quiet) return;
         long ms = Duration.between(start, Instant.now()).toMillis();
-        err.printf("[%3d.%ds] %s%n", ms / 1000, (ms % 1000) / 100, s);
+        err.printf("[%3d.%ds] %s%s%n", ms / 1000, (ms % 1000) / 100, prefix, s);
         err.flush();
     }
 
@@ -68,7 +71,7 @@ final class ConsoleListener implements BuildListener {
     public void warn(String message) {
         // Warnings (leftovers, kept builders) are shown even with -q.
         long ms = Duration.between(start, Instant.now()).toMillis();
-        err.printf("[%3d.%ds] WARNING: %s%n", ms / 1000, (ms % 1000) / 100, message);
+        err.printf("[%3d.%ds] %sWARNING: %s%n", ms / 1000, (ms % 1000) / 100, prefix, message);
         err.flush();
     }
 }

@@ -19,6 +19,9 @@ public interface BuildListener {
     /** A line of remote or local command output; already free of secret values. */
     default void output(String source, String line) {}
 
+    /** Every remote command with its full result (for the build log); already redacted. */
+    default void remoteCommand(String target, String command, org.galley.transport.ExecResult result) {}
+
     /** Progress during a long wait. */
     default void waiting(String what, int attempt, String detail) {}
 
