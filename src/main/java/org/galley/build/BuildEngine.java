@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
@@ -52,7 +53,8 @@ public final class BuildEngine {
         String buildId = newBuildId();
         secrets.preload(spec.recipes());
         String sourceId = target.resolveSource(spec);
-        String fingerprint = Fingerprint.of(spec, target.name(), sourceId);
+        Map<String, String> parts = Fingerprint.parts(spec, sourceId);
+        String fingerprint = Fingerprint.combine(target.name(), parts);
         if (!opts.force() && target.makesImage()) {
             Optional<Artifact> existing = target.findExisting(spec, fingerprint);
             if (existing.isPresent()) {
@@ -68,6 +70,7 @@ public final class BuildEngine {
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
         ctx.keyPair(generateKey());
+        ctx.inputs(Fingerprint.label(parts));
         current = ctx;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
                 new ApplyStage(), new VerifyStage()));

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -26,19 +28,56 @@ public final class Fingerprint {
     private Fingerprint() {}
 
     public static String of(ImageSpec spec, String target, String sourceId) {
+        return combine(target, parts(spec, sourceId));
+    }
+
+    /** The fingerprint of the given parts, as {@link #parts} returns them. */
+    public static String combine(String target, Map<String, String> parts) {
         MessageDigest md = sha256();
         add(md, FORMAT);
         add(md, "target=" + target);
-        add(md, "source=" + sourceId);
-        add(md, "spec=" + hex(read(spec.file())));
+        parts.forEach((k, v) -> add(md, k + "=" + v));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * What the fingerprint is made of, one hash per input, in order: {@code source}, {@code spec},
+     * then {@code recipe:<name>} over the recipe file, its bound values, templates and uploads.
+     * Images carry these, so {@code galley plan} can say which input changed.
+     */
+    public static Map<String, String> parts(ImageSpec spec, String sourceId) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("source", sourceId);
+        parts.put("spec", hex(read(spec.file())));
         for (Recipe r : spec.recipes()) {
-            add(md, "recipe=" + r.name() + "@" + r.version() + ":" + hex(read(r.file())));
+            MessageDigest md = sha256();
+            add(md, r.name() + "@" + r.version() + ":" + hex(read(r.file())));
             add(md, "values=" + new TreeMap<>(r.values()));
             for (Path input : r.inputs()) {
                 add(md, "input=" + r.file().getParent().relativize(input) + ":" + treeHash(input));
             }
+            parts.merge("recipe:" + r.name(), HexFormat.of().formatHex(md.digest()), (a, b) -> a + "+" + b);
         }
-        return HexFormat.of().formatHex(md.digest());
+        return parts;
+    }
+
+    /** The parts as one label value: {@code key=hash12;...} (the source id in full). */
+    public static String label(Map<String, String> parts) {
+        StringBuilder sb = new StringBuilder();
+        parts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";").append(k).append('=')
+                .append(k.equals("source") ? v : v.substring(0, Math.min(12, v.length()))));
+        return sb.toString();
+    }
+
+    /** Inverse of {@link #label}. */
+    public static Map<String, String> parseLabel(String label) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        if (label == null) return parts;
+        for (String kv : label.split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) parts.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return parts;
     }
 
     private static String treeHash(Path p) {

@@ -1,9 +1,12 @@
 package org.galley.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.build.Changes;
 import org.galley.build.Fingerprint;
+import org.galley.target.Labels;
 import org.galley.pipeline.Artifact;
 import org.galley.recipe.Recipe;
 import org.galley.recipe.Secrets;
@@ -38,11 +41,20 @@ final class PlanCommand extends Commands {
         o.println("target: " + target);
         String fingerprint = null;
         Optional<Artifact> existing = Optional.empty();
+        List<String> changes = List.of();
         try (Target t = Targets.create(target, null)) {
             String source = t.resolveSource(spec);
-            fingerprint = Fingerprint.of(spec, target, source);
+            Map<String, String> parts = Fingerprint.parts(spec, source);
+            fingerprint = Fingerprint.combine(target, parts);
             o.println("source: " + source);
-            if (t.makesImage()) existing = t.findExisting(spec, fingerprint);
+            if (t.makesImage()) {
+                existing = t.findExisting(spec, fingerprint);
+                Optional<Artifact> newest = t.findNewest(spec);
+                if (newest.isPresent()) {
+                    o.println("newest image: " + newest.get().name());
+                    changes = Changes.between(parts, Fingerprint.parseLabel(newest.get().labels().get(Labels.INPUTS)));
+                }
+            }
         } catch (TargetUnavailableException e) {
             o.println("source: unresolved (" + e.getMessage() + ")");
         }
@@ -63,14 +75,19 @@ final class PlanCommand extends Commands {
         o.println();
         if (target.equals("docker") && spec.builders().docker() != null) {
             ImageSpec.Docker d = spec.builders().docker();
-            o.println("would create: network galley-<build-id>, container galley-<build-id>-builder from " + d.image()
-                    + " (both removed after the build)");
+            o.println("would create: network galley-<build-id>, containers galley-<build-id>-services (DNS"
+                    + (d.smartHost() != null ? ", smart host " + d.smartHost() : "") + ") and galley-<build-id>-builder from "
+                    + d.image() + " (all removed after the build)");
             if (fingerprint != null) {
                 o.println("would produce: " + (d.repository() != null ? d.repository() : "galley/" + spec.name()) + ":"
                         + ImageNames.dockerTag(ImageNames.render(spec, fingerprint, java.time.Instant.now())));
             }
         } else if (target.equals("ssh")) {
             o.println("would change: the existing host only; no image is made");
+        }
+        if (!changes.isEmpty()) {
+            o.println("against the newest image:");
+            changes.forEach(c -> o.println("  " + c));
         }
         if (fingerprint != null) {
             o.println("fingerprint: " + fingerprint);

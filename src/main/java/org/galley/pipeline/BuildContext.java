@@ -30,6 +30,7 @@ public final class BuildContext {
     private volatile Builder builder;
     private volatile Remote remote;
     private volatile Artifact artifact;
+    private volatile String inputs = "";
     private volatile boolean cancelled;
     private Thread worker;
     private final List<StepResult> steps = Collections.synchronizedList(new ArrayList<>());
@@ -62,6 +63,11 @@ public final class BuildContext {
     public Artifact artifact() { return artifact; }
 
     public void artifact(Artifact a) { artifact = a; }
+
+    /** The fingerprint's parts as a label value (see Fingerprint.label), for the image's labels or tags. */
+    public String inputs() { return inputs; }
+
+    public void inputs(String label) { inputs = label; }
 
     public boolean cancelled() { return cancelled; }
 
