@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.galley.Version;
 import org.galley.step.StepResult;
 import org.galley.verify.CheckResult;
@@ -66,6 +67,15 @@ public final class Manifest {
         ArrayNode left = g.putArray("leftovers");
         r.leftovers().forEach(left::add);
         return b;
+    }
+
+    /** The `--output json` document: the builds of this run in the manifest's shape. */
+    public static ObjectNode document(List<BuildResult> results) {
+        ObjectNode doc = JSON.createObjectNode();
+        ArrayNode builds = doc.putArray("builds");
+        results.forEach(r -> builds.add(entry(r)));
+        doc.put("last_run_uuid", results.isEmpty() ? "" : results.get(results.size() - 1).buildId());
+        return doc;
     }
 
     /** Appends the build to the manifest file, written atomically. */

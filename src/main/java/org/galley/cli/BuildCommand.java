@@ -2,8 +2,6 @@ package org.galley.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +60,9 @@ final class BuildCommand extends Commands {
     @Option(names = {"-q", "--quiet"}, description = "print only the result")
     boolean quiet;
 
+    @Option(names = "--no-color", description = "plain lines, no colours or in-place updates (also when CI or NO_COLOR is set)")
+    boolean noColor;
+
     @Override
     int execute() {
         if (!Targets.NAMES.contains(target)) {
@@ -82,7 +83,8 @@ final class BuildCommand extends Commands {
         boolean many = specs.size() > 1;
         List<BuildEngine> engines = new ArrayList<>();
         for (ImageSpec s : specs) {
-            engines.add(new BuildEngine(new ConsoleListener(err(), verbose, quiet, many ? s.name() : null)));
+            engines.add(new BuildEngine(new ConsoleListener(err(), verbose, quiet, many ? s.name() : null,
+                    ConsoleListener.liveWanted(System.console() != null, System.getenv(), noColor))));
         }
         List<BuildResult> results;
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
@@ -104,12 +106,8 @@ final class BuildCommand extends Commands {
     }
 
     private void printJson(List<BuildResult> results) {
-        ObjectNode doc = JSON.createObjectNode();
-        ArrayNode builds = doc.putArray("builds");
-        results.forEach(r -> builds.add(Manifest.entry(r)));
-        doc.put("last_run_uuid", results.get(results.size() - 1).buildId());
         try {
-            out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Manifest.document(results)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
