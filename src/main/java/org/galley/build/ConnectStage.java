@@ -1,15 +1,18 @@
 package org.galley.build;
 
+import java.io.IOException;
 import java.time.Duration;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
 import org.galley.pipeline.Stage;
 import org.galley.transport.ObservedRemote;
+import org.galley.transport.Remote;
 import org.galley.transport.SshRemote;
 
 /** Opens the one SSH connection that every step and check of the build reuses. */
 final class ConnectStage implements Stage {
     private final Duration deadline;
+    private volatile Remote remote;
 
     ConnectStage(Duration deadline) {
         this.deadline = deadline;
@@ -21,16 +24,19 @@ final class ConnectStage implements Stage {
     }
 
     @Override
-    public void run(BuildContext ctx) {
+    public void run(BuildContext ctx) throws IOException {
         Builder b = ctx.builder();
-        SshRemote remote = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
+        SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
                 (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
-        ctx.remote(new ObservedRemote(remote, ctx.listener::remoteCommand));
-        ctx.listener.info("connected to " + remote.describe());
+        remote = new ObservedRemote(ssh, ctx.listener::remoteCommand);
+        ctx.remote(remote);
+        ctx.listener.info("connected to " + ssh.describe());
+        Readiness.await(remote, deadline, ctx.listener::waiting);
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        if (ctx.remote() != null) ctx.remote().close();
+        // Its own connection: a later connect stage (first boot of the image) has its own.
+        if (remote != null) remote.close();
     }
 }
