@@ -76,6 +76,12 @@ public final class BuildEngine {
                 new ApplyStage(), new VerifyStage()));
         Stage snapshot = target.snapshot();
         if (snapshot != null) stages.add(snapshot);
+        Stage boot = snapshot != null && opts.firstBoot() ? target.bootCandidate() : null;
+        if (boot != null) {
+            stages.addAll(List.of(boot, new ConnectStage(opts.sshTimeout()), new VerifyStage("first-boot-verify")));
+        }
+        Stage promote = snapshot != null ? target.promote() : null;
+        if (promote != null) stages.add(promote);
         BuildResult.Status status = snapshot != null ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
         String error = null;
         String stage = null;

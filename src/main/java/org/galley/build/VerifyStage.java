@@ -10,9 +10,19 @@ import org.galley.verify.CheckRunner;
 
 /** Runs every check (not just up to the first failure), then fails if any did. */
 final class VerifyStage implements Stage {
+    private final String name;
+
+    VerifyStage(String name) {
+        this.name = name;
+    }
+
+    VerifyStage() {
+        this("verify");
+    }
+
     @Override
     public String name() {
-        return "verify";
+        return name;
     }
 
     @Override

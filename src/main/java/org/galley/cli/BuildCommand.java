@@ -60,6 +60,10 @@ final class BuildCommand extends Commands {
     @Option(names = {"-q", "--quiet"}, description = "print only the result")
     boolean quiet;
 
+    @Option(names = "--no-first-boot",
+            description = "skip booting the candidate image and verifying it again before it is released")
+    boolean noFirstBoot;
+
     @Option(names = "--no-color", description = "plain lines, no colours or in-place updates (also when CI or NO_COLOR is set)")
     boolean noColor;
 
@@ -91,7 +95,7 @@ final class BuildCommand extends Commands {
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
                 try (Target t = Targets.create(target, null)) {
                     return engines.get(i).build(specs.get(i), t, new SecretStore(null), new BuildOptions(target, force,
-                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir));
+                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot));
                 }
             });
         }
@@ -132,7 +136,8 @@ final class BuildCommand extends Commands {
     static int exitCode(BuildResult r) {
         return switch (r.status()) {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
-            case FAILED -> "verify".equals(r.failedStage()) ? ExitCodes.VERIFY_FAILED : ExitCodes.BUILD_FAILED;
+            case FAILED -> r.failedStage() != null && r.failedStage().endsWith("verify") ? ExitCodes.VERIFY_FAILED
+                    : ExitCodes.BUILD_FAILED;
             default -> r.leftovers().isEmpty() ? ExitCodes.OK : ExitCodes.LEFTOVERS;
         };
     }

@@ -1,0 +1,36 @@
+package org.galley.target.docker;
+
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * Boots the candidate image as a fresh container on the build network and makes it the
+ * build's builder, so the next connect and verify stages test the image itself, not the
+ * machine it was made from.
+ */
+final class FirstBootStage implements Stage {
+    private final ContainerStage builders;
+    private volatile GenericContainer<?> candidate;
+
+    FirstBootStage(ContainerStage builders) {
+        this.builders = builders;
+    }
+
+    @Override
+    public String name() {
+        return "first-boot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) {
+        ctx.listener.info("booting candidate " + ctx.artifact().name());
+        candidate = builders.machine(ctx, ctx.artifact().id(), "candidate", true);
+        ContainerStage.start(ctx, candidate, "candidate");
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        ContainerStage.stop(candidate, ctx, "candidate");
+    }
+}
