@@ -11,7 +11,6 @@ import org.galley.spec.ImageNames;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Labels;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.GenericContainer;
 
 /**
  * Commits the builder as a local image. Before that it removes galley's key and the
@@ -40,8 +39,8 @@ final class CommitStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
-        GenericContainer<?> c = builder.container();
-        ExecResult scrub = c.execInContainer("sh", "-c", SCRUB);
+        String containerId = builder.containerId();
+        ExecResult scrub = ContainerStage.exec(target.client(), containerId, "sh", "-c", SCRUB);
         if (scrub.getExitCode() != 0) {
             throw new IllegalStateException("could not remove galley's key from the builder: " + scrub.getStderr());
         }
@@ -50,7 +49,7 @@ final class CommitStage implements Stage {
         String repository = d.repository() != null ? d.repository() : "galley/" + ctx.spec.name();
         String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started));
         Map<String, String> labels = imageLabels(ctx);
-        imageId = target.client().commitCmd(c.getContainerId())
+        imageId = target.client().commitCmd(containerId)
                 .withRepository(repository).withTag(tag)
                 .withLabels(labels)
                 .withCmd("/bin/sh", "-c", RUN_SSHD)

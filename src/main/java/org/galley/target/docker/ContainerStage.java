@@ -1,8 +1,15 @@
 package org.galley.target.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
@@ -12,28 +19,34 @@ import org.galley.pipeline.Stage;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Labels;
 import org.galley.transport.HostKeys;
+import org.galley.transport.Shell;
 import org.galley.transport.SshRemote;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.ExecInContainerPattern;
 import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * Starts the builder container on a network of its own, with sshd accepting only the
  * build's key. The public key goes to a file outside every home directory, so the
  * commit stage can remove all traces of galley's access before the image is made.
+ * The container is created with the plain Docker API, not Testcontainers: {@code docker
+ * commit} merges the container's labels and environment into the image, and Testcontainers
+ * always adds its own labels; so the key travels in the command (replaced at commit), not in
+ * an environment variable.
  */
 final class ContainerStage implements Stage {
     static final String KEYS_DIR = "/run/galley";
+    private static final String READY = KEYS_DIR + "/host-keys-ready";
     private static final String SSHD = "set -e; mkdir -p /run/sshd " + KEYS_DIR + "; chmod 755 " + KEYS_DIR + ";"
-            + " printf '%s\\n' \"$GALLEY_AUTHORIZED_KEY\" > " + KEYS_DIR + "/authorized_keys;"
-            + " chmod 644 " + KEYS_DIR + "/authorized_keys; ssh-keygen -A >/dev/null;"
+            + " printf '%s\\n' %KEY% > " + KEYS_DIR + "/authorized_keys;"
+            + " chmod 644 " + KEYS_DIR + "/authorized_keys; ssh-keygen -A >/dev/null; touch " + READY + ";"
             + " exec /usr/sbin/sshd -D -e -o AuthorizedKeysFile=" + KEYS_DIR + "/authorized_keys"
             + " -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no";
+    private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final DockerTarget target;
-    private volatile GenericContainer<?> container;
+    private volatile String containerId;
     private volatile Network network;
 
     ContainerStage(DockerTarget target) {
@@ -46,45 +59,65 @@ final class ContainerStage implements Stage {
     }
 
     @Override
-    public void run(BuildContext ctx) {
+    public void run(BuildContext ctx) throws InterruptedException {
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
         Map<String, String> labels = labels(ctx);
         ctx.listener.info("starting builder container from " + d.image());
         network = Network.builder()
                 .createNetworkCmdModifier(c -> c.withName("galley-" + ctx.buildId).withLabels(labels)).build();
         network.getId();
-        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(d.image()))
-                .withNetwork(network)
+        DockerClient client = target.client();
+        String key = HostKeys.authorizedKeyLine(ctx.keyPair().getPublic(), "galley-" + ctx.buildId);
+        ExposedPort ssh = ExposedPort.tcp(22);
+        containerId = client.createContainerCmd(d.image())
+                .withName("galley-" + ctx.buildId + "-builder")
+                .withHostName(ctx.spec.name())
                 .withLabels(labels)
-                .withCreateContainerCmdModifier(cmd -> cmd.withName("galley-" + ctx.buildId + "-builder")
-                        .withHostName(ctx.spec.name()))
-                .withEnv("GALLEY_AUTHORIZED_KEY", HostKeys.authorizedKeyLine(ctx.keyPair().getPublic(),
-                        "galley-" + ctx.buildId))
-                .withCommand("/bin/sh", "-c", SSHD)
-                .withExposedPorts(22)
-                .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1)
-                        .withStartupTimeout(Duration.ofSeconds(60)));
-        container = c;
-        c.start();
-        ctx.checkCancelled(name());
-        HostKeys hostKeys = hostKeys(c);
-        String id = c.getContainerId().substring(0, 12);
-        SshRemote.Endpoint ep = new SshRemote.Endpoint(c.getHost(), c.getMappedPort(22), d.user());
+                .withCmd("/bin/sh", "-c", SSHD.replace("%KEY%", Shell.quote(key)))
+                .withExposedPorts(ssh)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network.getId())
+                        .withPortBindings(new PortBinding(Ports.Binding.empty(), ssh)))
+                .exec().getId();
+        client.startContainerCmd(containerId).exec();
+        HostKeys hostKeys = awaitHostKeys(ctx, client);
+        String id = containerId.substring(0, 12);
+        Ports.Binding[] bound = client.inspectContainerCmd(containerId).exec().getNetworkSettings().getPorts()
+                .getBindings().get(ssh);
+        SshRemote.Endpoint ep = new SshRemote.Endpoint(DockerClientFactory.instance().dockerHostIpAddress(),
+                Integer.parseInt(bound[0].getHostPortSpec()), d.user());
         ctx.builder(new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(ctx.keyPair()),
                 "docker exec -it " + id + " bash",
                 "docker rm -f " + id + " && docker network rm galley-" + ctx.buildId));
         ctx.listener.info("builder " + id + " ready, sshd at " + ep.host() + ":" + ep.port());
     }
 
-    /** The host keys are read through the Docker API, a channel that needs no trust in SSH. */
-    private static HostKeys hostKeys(GenericContainer<?> c) {
+    /**
+     * Waits until every host key exists (a partial set would pin too few keys), then reads
+     * them through the Docker API, a channel that needs no trust in SSH.
+     */
+    private HostKeys awaitHostKeys(BuildContext ctx, DockerClient client) throws InterruptedException {
+        Instant end = Instant.now().plus(STARTUP);
+        while (true) {
+            ctx.checkCancelled(name());
+            InspectContainerResponse info = client.inspectContainerCmd(containerId).exec();
+            if (!Boolean.TRUE.equals(info.getState().getRunning())) {
+                throw new IllegalStateException("builder container exited with code " + info.getState().getExitCodeLong()
+                        + " before sshd started; see docker logs " + containerId.substring(0, 12));
+            }
+            ExecResult r = exec(client, containerId, "sh", "-c", "test -e " + READY + " && cat /etc/ssh/ssh_host_*_key.pub");
+            if (r.getExitCode() == 0) return HostKeys.fromPublicKeyLines(r.getStdout());
+            if (Instant.now().isAfter(end)) {
+                throw new IllegalStateException("sshd of the builder did not start within " + STARTUP.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static ExecResult exec(DockerClient client, String containerId, String... command) throws InterruptedException {
         try {
-            ExecResult r = c.execInContainer("sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub");
-            if (r.getExitCode() != 0) throw new IllegalStateException("no host keys: " + r.getStderr());
-            return HostKeys.fromPublicKeyLines(r.getStdout());
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            throw new IllegalStateException("could not read the builder's host keys: " + e.getMessage(), e);
+            return ExecInContainerPattern.execInContainer(client, client.inspectContainerCmd(containerId).exec(), command);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("docker exec in " + containerId.substring(0, 12) + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -94,10 +127,12 @@ final class ContainerStage implements Stage {
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        GenericContainer<?> c = container;
+        String c = containerId;
         if (c != null) {
             try {
-                c.stop();
+                target.client().removeContainerCmd(c).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException gone) {
+                // already removed
             } catch (RuntimeException e) {
                 ctx.leftover("container of build " + ctx.buildId + " (" + e.getMessage() + "): remove with"
                         + " docker rm -f galley-" + ctx.buildId + "-builder");
@@ -130,7 +165,7 @@ final class ContainerStage implements Stage {
         }
     }
 
-    GenericContainer<?> container() {
-        return container;
+    String containerId() {
+        return containerId;
     }
 }
