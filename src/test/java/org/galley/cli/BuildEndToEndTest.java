@@ -62,12 +62,14 @@ class BuildEndToEndTest {
     }
 
     private CliRun build(String spec, String... options) {
-        String[] args = new String[options.length + 4];
+        String[] args = new String[options.length + 6];
         args[0] = "build";
         args[1] = spec(spec);
         args[2] = "--manifest";
         args[3] = tmp.resolve("manifest.json").toString();
-        System.arraycopy(options, 0, args, 4, options.length);
+        args[4] = "--log-dir";
+        args[5] = tmp.resolve("logs").toString();
+        System.arraycopy(options, 0, args, 6, options.length);
         return CliRun.of(args);
     }
 
@@ -84,7 +86,10 @@ class BuildEndToEndTest {
         CliRun run = build("tiny", "--output", "json");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        JsonNode printed = JSON.readTree(run.out());
+        JsonNode document = JSON.readTree(run.out());
+        assertThat(document.path("builds")).hasSize(1);
+        JsonNode printed = document.path("builds").get(0);
+        assertThat(document.path("last_run_uuid").asText()).isEqualTo(printed.path("packer_run_uuid").asText());
         assertThat(printed.path("custom_data").path("status").asText()).isEqualTo("baked");
         String imageId = printed.path("artifact_id").asText();
         String buildId = printed.path("packer_run_uuid").asText();
@@ -119,10 +124,10 @@ class BuildEndToEndTest {
 
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(second.exit()).as(second.toString()).isZero();
-        JsonNode skipped = JSON.readTree(second.out());
+        JsonNode skipped = JSON.readTree(second.out()).path("builds").get(0);
         assertThat(skipped.path("custom_data").path("status").asText()).isEqualTo("skipped");
         assertThat(forced.exit()).as(forced.toString()).isZero();
-        JsonNode rebaked = JSON.readTree(forced.out());
+        JsonNode rebaked = JSON.readTree(forced.out()).path("builds").get(0);
         assertThat(rebaked.path("custom_data").path("status").asText()).isEqualTo("baked");
         assertThat(rebaked.path("artifact_id").asText()).isNotEqualTo(skipped.path("artifact_id").asText());
         assertThat(manifest().path("builds")).hasSize(3);
@@ -190,7 +195,7 @@ class BuildEndToEndTest {
         BuildResult result;
         try (DockerTarget target = new DockerTarget()) {
             result = engine[0].build(SpecLoader.load(Path.of(spec("sleeping"))), target, new SecretStore(null),
-                    new BuildOptions("docker", true, OnError.cleanup, null, Duration.ofSeconds(60)));
+                    new BuildOptions("docker", true, OnError.cleanup, null, Duration.ofSeconds(60), null));
         }
 
         assertThat(cancelled).isDone();

@@ -33,7 +33,7 @@ class MalformedSpecCliTest {
         for (Path spec : specs) {
             CliRun validate = CliRun.of("validate", spec.toString());
             CliRun build = CliRun.of("build", spec.toString(), "--target", "docker",
-                    "--manifest", tmp.resolve("manifest.json").toString());
+                    "--manifest", tmp.resolve("manifest.json").toString(), "--log-dir", tmp.resolve("logs").toString());
 
             assertThat(validate.exit()).as("validate %s\n%s", spec, validate).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(build.exit()).as("build %s\n%s", spec, build).isEqualTo(ExitCodes.BAD_INPUT);

