@@ -19,8 +19,7 @@ final class ServiceExecutor implements StepExecutor<Step.ServiceStep> {
                 did.append("enabled, ");
             }
         }
-        boolean running = ctx.remote().exec(control(systemd, n, systemd ? "is-active --quiet" : "status")
-                + " >/dev/null 2>&1").ok();
+        boolean running = ctx.remote().exec(systemd ? "systemctl is-active --quiet " + n : sysvRunning(n)).ok();
         String verb = switch (step.state()) {
             case started -> running ? null : "start";
             case stopped -> running ? "stop" : null;
@@ -33,6 +32,15 @@ final class ServiceExecutor implements StepExecutor<Step.ServiceStep> {
         }
         if (did.length() == 0) return Outcome.unchanged(step.service() + " already " + (running ? "running" : "stopped"));
         return Outcome.changed(step.service() + ": " + did.toString().replaceAll(", $", ""));
+    }
+
+    /**
+     * Not every SysV script follows LSB's "status exits 3 when stopped": Debian's sendmail
+     * exits 0 and prints "MTA: is not running". So a zero exit counts only without such words.
+     */
+    private static String sysvRunning(String n) {
+        return "out=$(" + control(false, n, "status") + " 2>&1) && ! printf '%s\\n' \"$out\""
+                + " | grep -qiE 'not running|is stopped|stopped\\.|dead|inactive'";
     }
 
     private static String control(boolean systemd, String name, String verb) {

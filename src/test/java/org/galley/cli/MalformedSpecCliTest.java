@@ -1,0 +1,51 @@
+package org.galley.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.Container;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.galley.target.Labels;
+import org.galley.testing.DockerResources;
+import org.galley.testing.RequiresDocker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input is refused with exit 2 before anything is created (fixtures shared with MalformedSpecTest). */
+@RequiresDocker
+class MalformedSpecCliTest {
+
+    @Test
+    void everyMalformedSpecExits2OnValidateAndBuildAndStartsNoContainer(@TempDir Path tmp)
+            throws IOException, URISyntaxException {
+        List<Path> specs;
+        try (Stream<Path> dirs = Files.list(Path.of(getClass().getResource("/malformed").toURI()))) {
+            specs = dirs.map(d -> d.resolve("spec.yaml")).filter(Files::exists).sorted().toList();
+        }
+        Set<String> before = managedContainers();
+
+        for (Path spec : specs) {
+            CliRun validate = CliRun.of("validate", spec.toString());
+            CliRun build = CliRun.of("build", spec.toString(), "--target", "docker",
+                    "--manifest", tmp.resolve("manifest.json").toString(), "--log-dir", tmp.resolve("logs").toString());
+
+            assertThat(validate.exit()).as("validate %s\n%s", spec, validate).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(build.exit()).as("build %s\n%s", spec, build).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(build.err()).as("build %s", spec).contains("nothing was started");
+        }
+
+        assertThat(specs).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(managedContainers()).as("galley containers started meanwhile").isSubsetOf(before);
+        assertThat(tmp.resolve("manifest.json")).as("no build was recorded").doesNotExist();
+    }
+
+    private static Set<String> managedContainers() {
+        return DockerResources.containers(Labels.MANAGED, "true").stream().map(Container::getId).collect(Collectors.toSet());
+    }
+}

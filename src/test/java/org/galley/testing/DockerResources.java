@@ -1,0 +1,47 @@
+package org.galley.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.Network;
+import java.util.List;
+import java.util.Map;
+
+/** Lists Docker resources by label, for leak assertions and for removing what tests made. */
+public final class DockerResources {
+    private DockerResources() {}
+
+    public static List<Container> containers(String label, String value) {
+        return DockerGuard.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(label, value)).exec();
+    }
+
+    public static List<Network> networks(String label, String value) {
+        return DockerGuard.client().listNetworksCmd().withFilter("label", List.of(label + "=" + value)).exec();
+    }
+
+    public static List<Image> images(String label, String value) {
+        return DockerGuard.client().listImagesCmd().withLabelFilter(Map.of(label, value)).exec();
+    }
+
+    /** The leak assertion: nothing carrying {@code label=value} is left, whatever kind it is. */
+    public static void assertNothingLabelled(String label, String value) {
+        assertThat(containers(label, value)).as("containers labelled %s=%s", label, value).isEmpty();
+        assertThat(networks(label, value)).as("networks labelled %s=%s", label, value).isEmpty();
+    }
+
+    public static void removeImages(String label, String value) {
+        for (Image i : images(label, value)) {
+            DockerGuard.client().removeImageCmd(i.getId()).withForce(true).exec();
+        }
+    }
+
+    public static void removeContainers(String label, String value) {
+        for (Container c : containers(label, value)) {
+            DockerGuard.client().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+        }
+        for (Network n : networks(label, value)) {
+            DockerGuard.client().removeNetworkCmd(n.getId()).exec();
+        }
+    }
+}
