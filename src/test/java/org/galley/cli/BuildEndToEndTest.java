@@ -164,12 +164,14 @@ class BuildEndToEndTest {
         String buildId = manifest().path("last_run_uuid").asText();
         try {
             assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
+            // The builder and the network's services (DNS, smart host) stay, as they were at the failure.
             List<Container> kept = DockerResources.containers(Labels.BUILD_ID, buildId);
-            assertThat(kept).hasSize(1);
-            String shortId = kept.get(0).getId().substring(0, 12);
-            assertThat(kept.get(0).getState()).isEqualTo("running");
+            assertThat(kept).hasSize(2).allSatisfy(c -> assertThat(c.getState()).isEqualTo("running"));
+            Container builder = kept.stream().filter(c -> c.getNames()[0].endsWith("-builder")).findFirst().orElseThrow();
+            String shortId = builder.getId().substring(0, 12);
             assertThat(run.err()).contains("kept for debugging").contains("docker exec -it " + shortId)
-                    .contains("docker rm -f " + shortId).contains("docker network rm galley-" + buildId);
+                    .contains("docker rm -f $(docker ps -aq --filter label=" + Labels.BUILD_ID + "=" + buildId + ")")
+                    .contains("docker network rm galley-" + buildId);
         } finally {
             DockerResources.removeContainers(Labels.BUILD_ID, buildId);
         }

@@ -106,7 +106,8 @@ final class ContainerStage implements Stage {
                 DockerTarget.settings(ctx.spec).user());
         ctx.builder(new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(ctx.keyPair()),
                 "docker exec -it " + id + " bash",
-                "docker rm -f " + id + " && docker network rm galley-" + ctx.buildId));
+                "docker rm -f $(docker ps -aq --filter label=" + Labels.BUILD_ID + "=" + ctx.buildId + ")"
+                        + " && docker network rm galley-" + ctx.buildId));
         ctx.listener.info(role + " " + id + " ready, sshd at " + ep.host() + ":" + ep.port());
     }
 
