@@ -120,6 +120,14 @@ public final class Ec2TestBed {
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    /** A source AMI moto knows, found cheaply (listing all of moto's public images takes seconds). */
+    public static String sourceAmi() {
+        try (var ssm = software.amazon.awssdk.services.ssm.SsmClient.builder().region(Region.of(REGION))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return ssm.getParameter(r -> r.name(SOURCE_SSM)).parameter().value();
+        }
+    }
+
     public static List<Instance> liveInstances(Ec2Client ec2) {
         List<Instance> live = new ArrayList<>();
         for (Reservation r : ec2.describeInstances().reservations()) {

@@ -127,6 +127,48 @@ class Ec2BakeTest {
         }
     }
 
+    @Test
+    void acceptNewPolicyTrustsTheFirstKeyWithAWarningWhenTheConsoleHasNone() throws Exception {
+        String subnet;
+        try (Ec2Client ec2 = client(REGION)) {
+            subnet = ec2.describeSubnets().subnets().get(0).subnetId();
+        }
+        ImageSpec spec = spec("subnet_id: " + subnet);
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BuildListener listener = new BuildListener() {
+            @Override
+            public void warn(String message) {
+                warnings.add(message);
+            }
+        };
+        Ec2Options o = options(Set.of(), new ApiRecorder(), keyDelivery(instance));
+        o = new Ec2Options(o.endpointUrl(), null, null, Ec2Options.HostKeyPolicy.ACCEPT_NEW_WITH_WARNING, Set.of(),
+                o.pollInterval(), o.waitTimeout(), o.interceptors());
+        BuildResult r;
+        try (Ec2Target target = new Ec2Target(o)) {
+            r = new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
+        }
+        assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
+        assertThat(warnings).anyMatch(w -> w.contains("accepting the unverified host key SHA256:"));
+    }
+
+    @Test
+    void strictPolicyRefusesToConnectWithoutConsoleFingerprints() throws Exception {
+        ImageSpec spec = spec();
+        Ec2Options o = options(Set.of(), new ApiRecorder(), keyDelivery(instance))
+                .withPacing(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(300));
+        BuildResult r;
+        try (Ec2Target target = new Ec2Target(o)) {
+            r = new BuildEngine(BuildListener.NONE).build(spec, target, new SecretStore(null), buildOptions());
+        }
+        assertThat(r.status()).isEqualTo(BuildResult.Status.FAILED);
+        assertThat(r.failedStage()).isEqualTo("provision");
+        assertThat(r.error()).contains("host key fingerprints on the console");
+        try (Ec2Client ec2 = client(REGION)) {
+            assertThat(liveInstances(ec2)).isEmpty();
+        }
+    }
+
     static Map<String, String> tags(java.util.List<Tag> tags) {
         return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
     }
