@@ -21,8 +21,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     static final Path BIN = Path.of(System.getenv().getOrDefault("GALLEY_MOTO", "/opt/galley-moto/bin/moto_server"));
     private static volatile Running running;
+    private static volatile String external;
+
+    /** For the benchmark: a moto started outside JUnit. */
+    public static void useEndpoint(String endpoint) {
+        external = endpoint;
+    }
 
     public static String endpoint() {
+        if (external != null) return external;
         if (running == null) throw new IllegalStateException("moto is not running; use @ExtendWith(MotoServer.class)");
         return running.endpoint;
     }
