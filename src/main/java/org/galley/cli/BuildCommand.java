@@ -15,6 +15,8 @@ import org.galley.pipeline.OnError;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Target;
 import org.galley.target.Targets;
+import org.galley.target.ec2.Ec2Options;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,6 +56,22 @@ final class BuildCommand extends Commands {
     @Option(names = "--ssh-timeout", defaultValue = "300", description = "seconds to wait for SSH; default: ${DEFAULT-VALUE}")
     int sshTimeout;
 
+    @CommandLine.Mixin
+    AwsOptions aws;
+
+    @Option(names = "--ssh-cidr", description = "ec2: the only source range admitted to SSH, e.g. 203.0.113.7/32;"
+            + " overrides builders.ec2.ssh_cidr")
+    String sshCidr;
+
+    @Option(names = "--ssh-host-key-policy", defaultValue = "pin-from-console",
+            description = "ec2: pin-from-console (default, strict: trust only the fingerprints cloud-init prints)"
+                    + " or accept-new-with-warning")
+    String hostKeyPolicy;
+
+    @Option(names = "--ssh-host-key", paramLabel = "SHA256:…",
+            description = "ec2: trust this host key fingerprint instead of the console's (repeatable)")
+    java.util.Set<String> hostKeys;
+
     @Option(names = {"-v", "--verbose"}, description = "stream the remote commands' output")
     boolean verbose;
 
@@ -90,10 +108,17 @@ final class BuildCommand extends Commands {
             engines.add(new BuildEngine(new ConsoleListener(err(), verbose, quiet, many ? s.name() : null,
                     ConsoleListener.liveWanted(System.console() != null, System.getenv(), noColor))));
         }
+        Ec2Options ec2;
+        try {
+            ec2 = Ec2Options.of(aws.endpointUrl, aws.region, sshCidr, Ec2Options.HostKeyPolicy.of(hostKeyPolicy), hostKeys);
+        } catch (IllegalArgumentException e) {
+            err().println("galley: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
         List<BuildResult> results;
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
-                try (Target t = Targets.create(target, null)) {
+                try (Target t = Targets.create(target, null, ec2)) {
                     return engines.get(i).build(specs.get(i), t, new SecretStore(null), new BuildOptions(target, force,
                             onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot));
                 }

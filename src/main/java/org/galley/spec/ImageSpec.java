@@ -24,10 +24,16 @@ public record ImageSpec(Path file, String name, String description, Builders bui
     /** An existing host: recipes are applied, no image is made. */
     public record Ssh(String host, int port, String user, String identityFile, String hostKey) {}
 
-    /** An EC2 builder; the source AMI comes from an SSM parameter or a name filter. */
+    /**
+     * An EC2 builder; the source AMI is given, or comes from an SSM parameter or a name filter.
+     * {@code sshCidr} is the only source admitted to port 22 (null: set on the command line, or
+     * private mode); {@code connectAddress} ("host:port") replaces the instance's address, for a
+     * tunnel or bastion; {@code privateIp} connects to the private address from inside the VPC.
+     */
     public record Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
                       String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
-                      int volumeSize) {}
+                      int volumeSize, String volumeType, String sshCidr, String connectAddress, boolean privateIp,
+                      List<String> copyToRegions, List<String> launchPermissions) {}
 
     /** {@code name} may use ${spec}, ${date}, ${timestamp}, ${fingerprint}. */
     public record Output(String name, Map<String, String> tags) {}

@@ -65,7 +65,7 @@ public final class SpecLoader {
         if (b == null) return new ImageSpec.Builders(null, null, null);
         ImageSpec.Docker docker = b.has("docker") ? docker(b.node("docker"), problems) : null;
         ImageSpec.Ssh ssh = b.has("ssh") ? ssh(b.node("ssh"), problems) : null;
-        ImageSpec.Ec2 ec2 = b.has("ec2") ? ec2(b.node("ec2"), problems) : null;
+        ImageSpec.Ec2 ec2 = b.has("ec2") ? Ec2SpecParser.parse(b.node("ec2"), problems) : null;
         b.finish();
         if (!b.has("docker") && !b.has("ssh") && !b.has("ec2")) {
             problems.add(b.at(), "'builders' needs at least one of docker, ssh, ec2");
@@ -119,40 +119,6 @@ public final class SpecLoader {
         }
         s.finish();
         return new ImageSpec.Ssh(host, port == null ? 22 : port, user == null ? "root" : user, identity, hostKey);
-    }
-
-    private static ImageSpec.Ec2 ec2(YNode node, Problems problems) {
-        Fields e = Fields.of(node, problems, "'builders.ec2'");
-        if (e == null) return null;
-        String region = e.string("region");
-        if (region != null && !REGION.matcher(region).matches()) {
-            problems.add(e.at("region"), "'region' must be an AWS region like eu-west-1, found '" + region + "'");
-        }
-        String type = e.string("instance_type");
-        String ssh = e.string("ssh_user");
-        String subnet = e.string("subnet_id");
-        Integer volume = e.integer("volume_size", 8, 16384);
-        String ami = null;
-        String ssm = null;
-        String filter = null;
-        List<String> owners = List.of();
-        Fields src = e.has("source") ? Fields.of(e.node("source"), problems, "'builders.ec2.source'") : null;
-        if (src != null) {
-            ami = src.string("ami");
-            ssm = src.string("ssm_parameter");
-            filter = src.string("name");
-            owners = src.strings("owners");
-            src.finish();
-            int given = (ami != null ? 1 : 0) + (ssm != null ? 1 : 0) + (filter != null ? 1 : 0);
-            if (given != 1) {
-                problems.add(src.at(), "'source' needs exactly one of 'ami', 'ssm_parameter' or 'name' (a filter)");
-            }
-        } else if (!e.has("source")) {
-            problems.add(e.at(), "'builders.ec2' is missing the required key 'source'");
-        }
-        e.finish();
-        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, ami, ssm, filter, owners,
-                ssh == null ? "ec2-user" : ssh, subnet, volume == null ? 8 : volume);
     }
 
     private static List<Recipe> recipes(YNode node, Fields spec, Path specFile, Problems problems) {

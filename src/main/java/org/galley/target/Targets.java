@@ -3,6 +3,8 @@ package org.galley.target;
 import java.util.List;
 import org.galley.spec.ImageSpec;
 import org.galley.target.docker.DockerTarget;
+import org.galley.target.ec2.Ec2Options;
+import org.galley.target.ec2.Ec2Target;
 import org.galley.target.ssh.SshTarget;
 
 /** The one place a target name becomes a {@link Target}. */
@@ -12,11 +14,14 @@ public final class Targets {
     private Targets() {}
 
     public static Target create(String name, ImageSpec.Ssh sshOverride) {
+        return create(name, sshOverride, Ec2Options.defaults());
+    }
+
+    public static Target create(String name, ImageSpec.Ssh sshOverride, Ec2Options ec2) {
         return switch (name) {
             case "docker" -> new DockerTarget();
             case "ssh" -> new SshTarget(sshOverride);
-            case "ec2" -> throw new TargetUnavailableException("the ec2 target is not available in this version;"
-                    + " use --target docker for a dry run");
+            case "ec2" -> new Ec2Target(ec2);
             default -> throw new IllegalArgumentException("unknown target '" + name + "'; use one of " + NAMES);
         };
     }

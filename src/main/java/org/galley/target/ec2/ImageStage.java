@@ -1,0 +1,171 @@
+package org.galley.target.ec2;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.galley.spec.ImageNames;
+import org.galley.spec.ImageSpec;
+import org.galley.transport.ExecResult;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Snapshot: removes galley's login key from the builder, stops it, creates the AMI, tags
+ * it and its snapshots, then copies and shares it as the spec asks. Cleanup deregisters
+ * every image made (and deletes its snapshots) unless the build succeeded; on success it
+ * marks them complete, the tag that fingerprint skips and prune look for.
+ */
+final class ImageStage implements Stage {
+    private final Ec2Target target;
+    private final LaunchStage launch;
+    /** Region to image id, filled as soon as each id is known. */
+    private final Map<String, String> images = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
+    ImageStage(Ec2Target target, LaunchStage launch) {
+        this.target = target;
+        this.launch = launch;
+    }
+
+    @Override
+    public String name() {
+        return "snapshot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) throws Exception {
+        ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
+        String instanceId = launch.instanceId;
+        scrubLoginKey(ctx, e);
+        stop(ctx, instanceId);
+        Map<String, String> tagMap = Ec2Tags.image(ctx);
+        List<Tag> tags = Ec2Tags.tags(tagMap);
+        String name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started));
+        String home = target.clients().region();
+        String imageId = create(ctx, instanceId, name, tags);
+        images.put(home, imageId);
+        ctx.listener.info("creating image " + imageId + " \"" + name + "\"");
+        Image made = awaitAvailable(ctx, target.clients().ec2(), imageId);
+        tagSnapshots(target.clients().ec2(), made, tags);
+        new ImageCopies(target, ctx, images).copy(e.copyToRegions(), imageId, name, tags);
+        new ImageCopies(target, ctx, images).share(e.launchPermissions());
+        Map<String, String> labels = new LinkedHashMap<>(tagMap);
+        images.forEach((region, id) -> labels.put("ami:" + region, id));
+        ctx.artifact(new Artifact(imageId, name, labels));
+        ctx.listener.info("image " + imageId + " available in " + String.join(", ", images.keySet()));
+    }
+
+    /** Only galley's own line goes: the source image's keys and cloud-init's behaviour stay as they were. */
+    private void scrubLoginKey(BuildContext ctx, ImageSpec.Ec2 e) throws java.io.IOException {
+        if (ctx.remote() == null) return;
+        String blob = target.loginBlob();
+        String script = "for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys; do"
+                + " [ -f \"$f\" ] && sed -i '\\#" + blob + "#d' \"$f\"; done; true";
+        String cmd = "root".equals(e.sshUser()) ? script : "sudo -n sh -c " + org.galley.transport.Shell.quote(script);
+        ExecResult r = ctx.remote().exec(cmd);
+        if (!r.ok()) throw new Ec2Exception("could not remove galley's key from the builder: " + r.tail());
+    }
+
+    private void stop(BuildContext ctx, String instanceId) {
+        try {
+            target.clients().ec2().stopInstances(r -> r.instanceIds(instanceId));
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("stopping instance " + instanceId, ex);
+        }
+        target.poller().until("instance " + instanceId + " to stop", ctx.listener, () -> ctx.checkCancelled(name()),
+                () -> target.resources().describe(instanceId), i -> switch (i.state().name()) {
+                    case STOPPED -> Poller.Verdict.done();
+                    case STOPPING, RUNNING, PENDING -> Poller.Verdict.waiting(i.state().nameAsString());
+                    default -> Poller.Verdict.failed("instance " + instanceId + " is " + i.state().nameAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+    }
+
+    /** AMI names are unique per account and region: a clash gets the build id appended. */
+    private String create(BuildContext ctx, String instanceId, String name, List<Tag> tags) {
+        Ec2Client ec2 = target.clients().ec2();
+        String description = "galley " + ctx.spec.name() + " build " + ctx.buildId;
+        try {
+            return ec2.createImage(r -> r.instanceId(instanceId).name(name).description(description)
+                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId();
+        } catch (RuntimeException ex) {
+            if (!"InvalidAMIName.Duplicate".equals(Ec2Exception.code(ex))) {
+                throw new Ec2Exception("creating an image of " + instanceId, ex);
+            }
+            String unique = amiName(name + " " + ctx.buildId);
+            ctx.listener.warn("an image named \"" + name + "\" exists; naming this one \"" + unique + "\"");
+            try {
+                return ec2.createImage(r -> r.instanceId(instanceId).name(unique).description(description)
+                        .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId();
+            } catch (RuntimeException again) {
+                throw new Ec2Exception("creating an image of " + instanceId, again);
+            }
+        }
+    }
+
+    Image awaitAvailable(BuildContext ctx, Ec2Client ec2, String imageId) {
+        return target.poller().until("image " + imageId + " to be available", ctx.listener,
+                () -> ctx.checkCancelled(name()), () -> {
+                    try {
+                        return ec2.describeImages(r -> r.imageIds(imageId)).images().stream().findFirst().orElse(null);
+                    } catch (RuntimeException ex) {
+                        if (Ec2Exception.notFound(ex)) return null;
+                        throw ex;
+                    }
+                }, i -> switch (i.stateAsString()) {
+                    case "available" -> Poller.Verdict.done();
+                    case "pending" -> Poller.Verdict.waiting("pending");
+                    default -> Poller.Verdict.failed("image " + imageId + " is " + i.stateAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+    }
+
+    /** Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is. */
+    static void tagSnapshots(Ec2Client ec2, Image image, List<Tag> tags) {
+        List<String> snaps = Ec2Resources.snapshots(image);
+        if (snaps.isEmpty()) return;
+        try {
+            ec2.createTags(r -> r.resources(snaps).tags(tags));
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("tagging snapshots " + snaps + " of " + image.imageId(), ex);
+        }
+    }
+
+    /** EC2 allows 3–128 characters of letters, digits and ()[] ./-'@_ in an AMI name. */
+    static String amiName(String rendered) {
+        String n = rendered.replaceAll("[^A-Za-z0-9()\\[\\] ./'@_-]", "-");
+        if (n.length() < 3) n = (n + "---").substring(0, 3);
+        return n.length() > 128 ? n.substring(0, 128) : n;
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        Map<String, String> made;
+        synchronized (images) {
+            made = new LinkedHashMap<>(images);
+        }
+        made.forEach((region, id) -> {
+            Ec2Resources res = target.resources(region);
+            try {
+                if (outcome == Outcome.SUCCEEDED) {
+                    target.clients().ec2(region).createTags(r -> r.resources(id)
+                            .tags(Ec2Tags.tag(Ec2Tags.COMPLETE, "true")));
+                } else {
+                    res.deregister(id);
+                    ctx.listener.info("deregistered image " + id + " in " + region + " of the "
+                            + outcome.name().toLowerCase() + " build");
+                }
+            } catch (RuntimeException ex) {
+                ctx.leftover(outcome == Outcome.SUCCEEDED
+                        ? "image " + id + " in " + region + " is not marked complete (" + ex.getMessage()
+                                + "): tag it with aws ec2 create-tags --region " + region + " --resources " + id
+                                + " --tags Key=" + Ec2Tags.COMPLETE + ",Value=true"
+                        : "image " + id + " in " + region + " (" + ex.getMessage() + "): remove with " + res.imageHint(id));
+            }
+        });
+    }
+}

@@ -1,0 +1,161 @@
+package org.galley.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.galley.build.BuildOptions;
+import org.galley.pipeline.OnError;
+import org.galley.target.ec2.Ec2Options;
+import org.galley.transport.HostKeys;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ImportKeyPairRequest;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.Reservation;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * moto plays EC2; a local sshd container plays the instance. The instance's address is
+ * replaced by the container's mapped port (connect_address), its host key is pinned from
+ * the container through the Docker API, and the key galley imports is installed in the
+ * container the moment ImportKeyPair is called, as cloud-init would on a real instance.
+ */
+public final class Ec2TestBed {
+    public static final String REGION = "eu-west-1";
+    public static final String SOURCE_SSM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    private static final String SSHD = "mkdir -p /run/sshd /root/.ssh && chmod 700 /root/.ssh && ssh-keygen -A >/dev/null"
+            + " && exec /usr/sbin/sshd -D -e -o PasswordAuthentication=no";
+
+    public static GenericContainer<?> instanceStandIn() {
+        return new GenericContainer<>(DockerImageName.parse("galley/debian-sshd:bookworm"))
+                .withCommand("/bin/sh", "-c", SSHD).withExposedPorts(22)
+                .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1).withStartupTimeout(Duration.ofSeconds(30)));
+    }
+
+    public static Set<String> hostKeys(GenericContainer<?> c) throws Exception {
+        var r = c.execInContainer("sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub");
+        return HostKeys.fromPublicKeyLines(r.getStdout()).pinned();
+    }
+
+    /** What cloud-init does with the key pair on a real instance. */
+    public static ExecutionInterceptor keyDelivery(GenericContainer<?> c) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ImportKeyPairRequest r) {
+                    String line = r.publicKeyMaterial().asUtf8String().strip();
+                    try {
+                        c.execInContainer("sh", "-c", "printf '%s\\n' '" + line + "' >> /root/.ssh/authorized_keys"
+                                + " && chmod 600 /root/.ssh/authorized_keys");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+    }
+
+    /** A spec and a one-step recipe in a fresh directory; {@code extra} lines go under builders.ec2. */
+    public static Path spec(Path dir, String connectAddress, String step, String check, String... extra) throws IOException {
+        Files.createDirectories(dir.resolve("recipes"));
+        Files.writeString(dir.resolve("recipes/marker.yaml"), """
+                name: marker
+                steps:
+                  - id: marker
+                    run:
+                      command: "%s"
+                """.formatted(step));
+        StringBuilder ec2 = new StringBuilder();
+        for (String line : extra) ec2.append("    ").append(line).append('\n');
+        Files.writeString(dir.resolve("spec.yaml"), """
+                name: moto-test
+                builders:
+                  ec2:
+                    region: %s
+                    instance_type: t3.micro
+                    ssh_user: root
+                    ssh_cidr: 127.0.0.1/32
+                    connect_address: %s
+                    volume_size: 10
+                    source:
+                      ssm_parameter: %s
+                %srecipes:
+                  - use: marker
+                verify:
+                  - name: marker present
+                    command:
+                      run: "%s"
+                image:
+                  name: "moto-test ${timestamp} ${fingerprint}"
+                  tags:
+                    image-type: test
+                """.formatted(REGION, connectAddress, SOURCE_SSM, ec2, check));
+        return dir.resolve("spec.yaml");
+    }
+
+    public static Ec2Options options(Set<String> pins, ExecutionInterceptor... interceptors) {
+        return new Ec2Options(MotoServer.endpoint(), null, null, Ec2Options.HostKeyPolicy.PIN_FROM_CONSOLE, pins,
+                Duration.ofMillis(20), Duration.ofSeconds(20), List.of(interceptors));
+    }
+
+    public static BuildOptions buildOptions() {
+        return new BuildOptions("ec2", false, OnError.cleanup, null, Duration.ofSeconds(3));
+    }
+
+    /** A client for planting and inspecting, outside galley and its recorder. */
+    public static Ec2Client client(String region) {
+        return Ec2Client.builder().region(Region.of(region)).endpointOverride(URI.create(MotoServer.endpoint()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** A source AMI moto knows, found cheaply (listing all of moto's public images takes seconds). */
+    public static String sourceAmi() {
+        try (var ssm = software.amazon.awssdk.services.ssm.SsmClient.builder().region(Region.of(REGION))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return ssm.getParameter(r -> r.name(SOURCE_SSM)).parameter().value();
+        }
+    }
+
+    public static List<Instance> liveInstances(Ec2Client ec2) {
+        List<Instance> live = new ArrayList<>();
+        for (Reservation r : ec2.describeInstances().reservations()) {
+            for (Instance i : r.instances()) {
+                if (i.state().name() != InstanceStateName.TERMINATED) live.add(i);
+            }
+        }
+        return live;
+    }
+
+    public static long allInstances(Ec2Client ec2) {
+        return ec2.describeInstances().reservations().stream().mapToLong(r -> r.instances().size()).sum();
+    }
+
+    public static long galleyKeyPairs(Ec2Client ec2) {
+        return ec2.describeKeyPairs().keyPairs().stream().filter(k -> k.keyName().startsWith("galley-")).count();
+    }
+
+    public static long galleyGroups(Ec2Client ec2) {
+        return ec2.describeSecurityGroups().securityGroups().stream().filter(g -> g.groupName().startsWith("galley-"))
+                .count();
+    }
+
+    public static long ownImages(Ec2Client ec2) {
+        return ec2.describeImages(r -> r.owners("self")).images().size();
+    }
+
+    public static long ownSnapshots(Ec2Client ec2) {
+        return ec2.describeSnapshots(r -> r.ownerIds("self")).snapshots().size();
+    }
+}
