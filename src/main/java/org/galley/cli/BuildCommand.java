@@ -87,10 +87,7 @@ final class BuildCommand extends Commands {
 
     @Override
     int execute() {
-        if (!Targets.NAMES.contains(target)) {
-            err().println("galley: unknown --target '" + target + "'; use one of " + String.join(", ", Targets.NAMES));
-            return ExitCodes.BAD_INPUT;
-        }
+        if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
         if (!output.equals("text") && !output.equals("json")) {
             err().println("galley: --output must be text or json");
             return ExitCodes.BAD_INPUT;

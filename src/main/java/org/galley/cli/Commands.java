@@ -8,6 +8,7 @@ import org.galley.spec.Problem;
 import org.galley.spec.SpecException;
 import org.galley.spec.SpecLoader;
 import org.galley.target.TargetUnavailableException;
+import org.galley.target.Targets;
 import picocli.CommandLine;
 
 /** The one mapping from failure types to exit codes and messages, shared by every command. */
@@ -40,6 +41,13 @@ abstract class Commands implements Callable<Integer> {
     }
 
     abstract int execute();
+
+    /** False (after saying so) for a --target galley does not have. */
+    boolean knownTarget(String target) {
+        if (Targets.NAMES.contains(target)) return true;
+        err().println("galley: unknown --target '" + target + "'; use one of " + String.join(", ", Targets.NAMES));
+        return false;
+    }
 
     static ImageSpec load(Path spec) {
         return SpecLoader.load(spec);

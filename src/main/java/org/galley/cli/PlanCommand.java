@@ -31,10 +31,7 @@ final class PlanCommand extends Commands {
 
     @Override
     int execute() {
-        if (!Targets.NAMES.contains(target)) {
-            err().println("galley: unknown --target '" + target + "'; use one of " + String.join(", ", Targets.NAMES));
-            return ExitCodes.BAD_INPUT;
-        }
+        if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
         ImageSpec spec = load(specFile);
         var o = out();
         o.println("spec:   " + spec.name() + (spec.description() != null ? " — " + spec.description() : ""));
