@@ -22,6 +22,7 @@ import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Target;
+import org.galley.verify.SmartHostQueue;
 
 /**
  * Runs one build: pre-validation (secrets, source image, fingerprint skip) before anything
@@ -49,7 +50,7 @@ public final class BuildEngine {
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
         Instant t0 = Instant.now();
         String buildId = newBuildId();
-        secrets.preload(spec.recipes());
+        secrets.preload(spec.recipes(), spec.file().getParent());
         String sourceId = target.resolveSource(spec);
         String fingerprint = Fingerprint.of(spec, target.name(), sourceId);
         if (!opts.force() && target.makesImage()) {
@@ -67,7 +68,7 @@ public final class BuildEngine {
         ctx.keyPair(generateKey());
         current = ctx;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
-                new ApplyStage(), new VerifyStage()));
+                new ApplyStage(), new VerifyStage(target instanceof SmartHostQueue.Provider p ? p : null)));
         Stage snapshot = target.snapshot();
         if (snapshot != null) stages.add(snapshot);
         BuildResult.Status status = snapshot != null ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;

@@ -59,11 +59,11 @@ final class BuildCommand extends Commands {
             err().println("galley: --output must be text or json");
             return ExitCodes.BAD_INPUT;
         }
-        ImageSpec spec = load(specFile);
+        ImageSpec spec = load(specFile, target);
         BuildEngine engine = new BuildEngine(new ConsoleListener(err(), verbose, quiet));
         BuildResult result;
         try (Target t = Targets.create(target, null); Interrupts ignored = Interrupts.install(engine::cancel)) {
-            result = engine.build(spec, t, new SecretStore(null),
+            result = engine.build(spec, t, SecretStore.withAws(),
                     new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout)));
         }
         print(result);

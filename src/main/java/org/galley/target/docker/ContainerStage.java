@@ -38,6 +38,7 @@ final class ContainerStage implements Stage {
     private volatile GenericContainer<?> container;
     private volatile GenericContainer<?> services;
     private volatile Network network;
+    private volatile String smartHost;
 
     ContainerStage(DockerTarget target) {
         this.target = target;
@@ -58,6 +59,7 @@ final class ContainerStage implements Stage {
         network.getId();
         GenericContainer<?> svc = NetworkServices.create(d, network, labels, ctx.buildId);
         services = svc;
+        smartHost = d.smartHost();
         svc.start();
         String dns = NetworkServices.address(svc, network);
         ctx.checkCancelled(name());
@@ -132,6 +134,10 @@ final class ContainerStage implements Stage {
 
     GenericContainer<?> services() {
         return services;
+    }
+
+    String smartHost() {
+        return smartHost;
     }
 
     /** Whatever a start that failed half-way may have left, found by the build's label. */
