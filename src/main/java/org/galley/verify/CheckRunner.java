@@ -34,7 +34,7 @@ public final class CheckRunner {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } catch (Exception e) {
-            failure = "could not run: " + e.getMessage();
+            failure = "could not run: " + (e.getMessage() != null ? e.getMessage() : e.toString());
         }
         String passed = detail.length() == 0 ? "passed" : "passed: " + detail;
         return new CheckResult(check.name(), failure == null, failure == null ? passed : failure,

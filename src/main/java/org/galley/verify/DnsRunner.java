@@ -35,7 +35,6 @@ final class DnsRunner {
         Lookup lookup = new Lookup(name, type);
         lookup.setResolver(resolver(c.resolver()));
         lookup.setCache(null);
-        lookup.setSearchPath((Name[]) null);
         Record[] records = lookup.run();
         String at = " at " + (c.resolver() != null ? c.resolver() : "the system resolver");
         if (lookup.getResult() != Lookup.SUCCESSFUL) {
