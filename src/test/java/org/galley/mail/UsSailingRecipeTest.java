@@ -181,6 +181,20 @@ class UsSailingRecipeTest {
 
     @Test
     @Order(7)
+    void centralRelayRecipeSetsMynetworksToTheGivenSubnets() throws Exception {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "apply",
+                REPO.resolve("recipes/central-postfix-relay.yaml").toString(),
+                "--host", "root@localhost:" + host.getMappedPort(22), "--host-key", hostKey,
+                "-i", keys.privateKey().toString(), "--with", "subnets=10.0.0.0/16,172.31.0.0/16");
+
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(host.execInContainer("postconf", "-h", "mynetworks").getStdout().strip())
+                .isEqualTo("127.0.0.0/8 10.0.0.0/16 172.31.0.0/16");
+    }
+
+    @Test
+    @Order(8)
     void secondApplyChangesNothing() {
         String again = apply(tmp.resolve("uss-password"));
 
