@@ -24,6 +24,7 @@ import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Target;
+import org.galley.verify.SmartHostQueue;
 
 /**
  * Runs one build: pre-validation (secrets, source image, fingerprint skip) before anything
@@ -51,7 +52,7 @@ public final class BuildEngine {
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
         Instant t0 = Instant.now();
         String buildId = newBuildId();
-        secrets.preload(spec.recipes());
+        secrets.preload(spec.recipes(), spec.file().getParent());
         String sourceId = target.resolveSource(spec);
         Map<String, String> parts = Fingerprint.parts(spec, sourceId);
         String fingerprint = Fingerprint.combine(target.name(), parts);
@@ -72,13 +73,14 @@ public final class BuildEngine {
         ctx.keyPair(generateKey());
         ctx.inputs(Fingerprint.label(parts));
         current = ctx;
+        SmartHostQueue.Provider queues = target instanceof SmartHostQueue.Provider p ? p : null;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
-                new ApplyStage(), new VerifyStage()));
+                new ApplyStage(), new VerifyStage("verify", queues)));
         Stage snapshot = target.snapshot();
         if (snapshot != null) stages.add(snapshot);
         Stage boot = snapshot != null && opts.firstBoot() ? target.bootCandidate() : null;
         if (boot != null) {
-            stages.addAll(List.of(boot, new ConnectStage(opts.sshTimeout()), new VerifyStage("first-boot-verify")));
+            stages.addAll(List.of(boot, new ConnectStage(opts.sshTimeout()), new VerifyStage("first-boot-verify", queues)));
         }
         Stage promote = snapshot != null ? target.promote() : null;
         if (promote != null) stages.add(promote);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.galley.mail.SesSmtpPassword;
 import org.galley.recipe.Recipe;
 import org.galley.recipe.Secrets;
 import org.galley.recipe.Step;
@@ -21,12 +22,27 @@ public final class SecretStore implements Secrets.SecretResolver {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Function<String, String> secretsManager;
 
+    private Path baseDir = Path.of("");
+
     /** @param secretsManager looks up a Secrets Manager secret by name; null when AWS is not configured */
     public SecretStore(Function<String, String> secretsManager) {
         this.secretsManager = secretsManager;
     }
 
-    /** Resolves all sources used by the spec's recipes; every missing one is reported at once. */
+    /** Secrets Manager through the AWS SDK's default chains, contacted only if a source needs it. */
+    public static SecretStore withAws() {
+        return new SecretStore(new AwsSecretsManager());
+    }
+
+    /**
+     * Resolves all sources used by the spec's recipes; every missing one is reported at once.
+     * A relative {@code file:} path is read relative to {@code baseDir} (the spec's directory).
+     */
+    public void preload(List<Recipe> recipes, Path baseDir) {
+        this.baseDir = baseDir;
+        preload(recipes);
+    }
+
     public void preload(List<Recipe> recipes) {
         Problems problems = new Problems();
         for (Recipe r : recipes) {
@@ -46,6 +62,8 @@ public final class SecretStore implements Secrets.SecretResolver {
     }
 
     private String load(String source) {
+        String known = values.get(source);
+        if (known != null) return known;
         int colon = source.indexOf(':');
         String kind = source.substring(0, colon);
         String name = source.substring(colon + 1);
@@ -59,7 +77,7 @@ public final class SecretStore implements Secrets.SecretResolver {
                 return v;
             }
             case "file" -> {
-                Path p = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
+                Path p = baseDir.resolve(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
                 try {
                     return Files.readString(p, StandardCharsets.UTF_8).strip();
                 } catch (IOException e) {
@@ -73,6 +91,15 @@ public final class SecretStore implements Secrets.SecretResolver {
                             + " for this run (set AWS credentials and region)");
                 }
                 return secretsManager.apply(name);
+            }
+            case Secrets.SES_SMTP_PASSWORD -> {
+                int at = name.indexOf(':');
+                String region = name.substring(0, at);
+                String inner = name.substring(at + 1);
+                String key = load(inner);
+                // The key is a secret too: kept so that redact() masks it wherever it might show up.
+                values.put(inner, key);
+                return SesSmtpPassword.derive(key, region);
             }
             default -> throw new IllegalArgumentException("secret " + source + ": unknown source kind " + kind);
         }

@@ -7,17 +7,20 @@ import org.galley.pipeline.Stage;
 import org.galley.verify.Check;
 import org.galley.verify.CheckResult;
 import org.galley.verify.CheckRunner;
+import org.galley.verify.SmartHostQueue;
 
 /** Runs every check (not just up to the first failure), then fails if any did. */
 final class VerifyStage implements Stage {
     private final String name;
+    private final SmartHostQueue.Provider queues;
 
-    VerifyStage(String name) {
+    /**
+     * @param name "verify", or "first-boot-verify" when the checks run against the booted image
+     * @param queues the target, when it can show the smart host's queue to the mail-relay check; else null
+     */
+    VerifyStage(String name, SmartHostQueue.Provider queues) {
         this.name = name;
-    }
-
-    VerifyStage() {
-        this("verify");
+        this.queues = queues;
     }
 
     @Override
@@ -27,15 +30,21 @@ final class VerifyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) {
-        CheckRunner runner = new CheckRunner(ctx.remote());
+        SmartHostQueue queue = queues == null ? null : queues.smartHostQueue().orElse(null);
+        CheckRunner runner = new CheckRunner(ctx.remote(), queue);
+        List<CheckResult> results = new java.util.ArrayList<>();
         for (Check check : ctx.spec.checks()) {
             ctx.checkCancelled(name());
-            ctx.addCheck(runner.run(check));
+            CheckResult r = runner.run(check);
+            // A check's detail may quote what the builder printed: masked like every other output.
+            if (ctx.secrets instanceof SecretStore s) r = new CheckResult(r.name(), r.passed(), s.redact(r.detail()), r.took());
+            ctx.addCheck(r);
+            results.add(r);
         }
-        List<CheckResult> failed = ctx.checks().stream().filter(c -> !c.passed()).toList();
+        List<CheckResult> failed = results.stream().filter(c -> !c.passed()).toList();
         if (!failed.isEmpty()) {
             CheckResult first = failed.get(0);
-            throw new BuildFailedException(name(), first.name(), failed.size() + " of " + ctx.checks().size()
+            throw new BuildFailedException(name(), first.name(), failed.size() + " of " + results.size()
                     + " checks failed; first: '" + first.name() + "': " + first.detail(), null);
         }
     }

@@ -98,7 +98,7 @@ final class BuildCommand extends Commands {
         }
         // Every spec is validated before any build starts.
         List<ImageSpec> specs = new ArrayList<>();
-        for (Path p : specFiles) specs.add(load(p));
+        for (Path p : specFiles) specs.add(load(p, target));
         boolean many = specs.size() > 1;
         List<BuildEngine> engines = new ArrayList<>();
         for (ImageSpec s : specs) {
@@ -116,7 +116,7 @@ final class BuildCommand extends Commands {
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
                 try (Target t = Targets.create(target, null, ec2)) {
-                    return engines.get(i).build(specs.get(i), t, new SecretStore(null), new BuildOptions(target, force,
+                    return engines.get(i).build(specs.get(i), t, SecretStore.withAws(), new BuildOptions(target, force,
                             onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot));
                 }
             });

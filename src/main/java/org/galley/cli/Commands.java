@@ -52,4 +52,9 @@ abstract class Commands implements Callable<Integer> {
     static ImageSpec load(Path spec) {
         return SpecLoader.load(spec);
     }
+
+    /** With the target's parameter overrides ({@code builders.<target>.with}) applied. */
+    static ImageSpec load(Path spec, String target) {
+        return SpecLoader.load(spec, target);
+    }
 }

@@ -32,7 +32,7 @@ final class PlanCommand extends Commands {
     @Override
     int execute() {
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
-        ImageSpec spec = load(specFile);
+        ImageSpec spec = load(specFile, target);
         var o = out();
         o.println("spec:   " + spec.name() + (spec.description() != null ? " — " + spec.description() : ""));
         o.println("target: " + target);

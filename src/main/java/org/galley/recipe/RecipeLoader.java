@@ -130,6 +130,21 @@ public final class RecipeLoader {
         return values;
     }
 
+    /** Reports unknown parameters and wrong types in {@code with} for an already loaded recipe. */
+    public static void checkValues(Recipe recipe, YNode with, Problems problems) {
+        Fields w = Fields.of(with, problems, "'with' of recipe '" + recipe.name() + "'");
+        if (w == null) return;
+        for (YMap.Entry e : w.entries().values()) {
+            Param p = recipe.params().get(e.key());
+            if (p == null) {
+                problems.add(e.keyAt(), "recipe '" + recipe.name() + "' has no parameter '" + e.key() + "'; it takes: "
+                        + String.join(", ", recipe.params().keySet()));
+            } else {
+                convert(p.name(), p.type(), e.value(), problems);
+            }
+        }
+    }
+
     private static Object convert(String name, Param.Type type, YNode node, Problems problems) {
         if (type == Param.Type.list) {
             if (node instanceof YList l) {

@@ -25,11 +25,16 @@ public final class SpecLoader {
     private static final Pattern DOCKER_IMAGE = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_.-]+)?");
     private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern CIDR = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
     private SpecLoader() {}
 
+    /** Loads with the base parameter values; every target's overrides are validated, none applied. */
     public static ImageSpec load(Path file) {
+        return load(file, null);
+    }
+
+    /** Loads with the parameter overrides of {@code target} ({@code builders.<target>.with}) applied. */
+    public static ImageSpec load(Path file, String target) {
         String display = Display.path(file);
         if (!Files.isRegularFile(file)) {
             throw SpecException.of(Location.of(display), "spec file not found; give the path to a .yaml image spec"
@@ -47,8 +52,9 @@ public final class SpecLoader {
                     + " (it names images and tags)");
         }
         String description = f.string("description");
-        ImageSpec.Builders builders = builders(f.node("builders"), f, problems);
-        List<Recipe> recipes = recipes(f.node("recipes"), f, file, problems);
+        TargetOverrides overrides = new TargetOverrides();
+        ImageSpec.Builders builders = builders(f.node("builders"), f, overrides, problems);
+        List<Recipe> recipes = recipes(f.node("recipes"), f, file, overrides, target, problems);
         var checks = CheckParser.parse(f.node("verify"), problems);
         ImageSpec.Output output = output(f.node("image"), problems);
         f.finish();
@@ -56,16 +62,16 @@ public final class SpecLoader {
         return new ImageSpec(file.toAbsolutePath().normalize(), name, description, builders, recipes, checks, output);
     }
 
-    private static ImageSpec.Builders builders(YNode node, Fields spec, Problems problems) {
+    private static ImageSpec.Builders builders(YNode node, Fields spec, TargetOverrides overrides, Problems problems) {
         if (node == null) {
             problems.add(spec.at(), "the image spec is missing 'builders'; add at least 'docker:' or 'ec2:'");
             return new ImageSpec.Builders(null, null, null);
         }
         Fields b = Fields.of(node, problems, "'builders'");
         if (b == null) return new ImageSpec.Builders(null, null, null);
-        ImageSpec.Docker docker = b.has("docker") ? docker(b.node("docker"), problems) : null;
-        ImageSpec.Ssh ssh = b.has("ssh") ? ssh(b.node("ssh"), problems) : null;
-        ImageSpec.Ec2 ec2 = b.has("ec2") ? Ec2SpecParser.parse(b.node("ec2"), problems) : null;
+        ImageSpec.Docker docker = b.has("docker") ? docker(overrides.strip("docker", b.node("docker"), problems), problems) : null;
+        ImageSpec.Ssh ssh = b.has("ssh") ? ssh(overrides.strip("ssh", b.node("ssh"), problems), problems) : null;
+        ImageSpec.Ec2 ec2 = b.has("ec2") ? Ec2SpecParser.parse(overrides.strip("ec2", b.node("ec2"), problems), problems) : null;
         b.finish();
         if (!b.has("docker") && !b.has("ssh") && !b.has("ec2")) {
             problems.add(b.at(), "'builders' needs at least one of docker, ssh, ec2");
@@ -121,8 +127,11 @@ public final class SpecLoader {
         return new ImageSpec.Ssh(host, port == null ? 22 : port, user == null ? "root" : user, identity, hostKey);
     }
 
-    private static List<Recipe> recipes(YNode node, Fields spec, Path specFile, Problems problems) {
+    private static List<Recipe> recipes(YNode node, Fields spec, Path specFile, TargetOverrides overrides,
+                                        String target, Problems problems) {
         List<Recipe> out = new ArrayList<>();
+        List<String> uses = new ArrayList<>();
+        Map<String, Recipe> recipeByUse = new java.util.HashMap<>();
         if (node == null) {
             problems.add(spec.at(), "the image spec is missing 'recipes'; list the recipes to apply");
             return out;
@@ -135,9 +144,10 @@ public final class SpecLoader {
             Fields u = Fields.of(item, problems, "a recipe use");
             if (u == null) continue;
             String use = u.requiredString("use");
-            YNode with = u.node("with");
+            YNode with = overrides.merged(target, use, u.node("with"));
             u.finish();
             if (use == null) continue;
+            uses.add(use);
             Path recipeFile = findRecipe(specFile, use);
             if (recipeFile == null) {
                 problems.add(u.at("use"), "recipe '" + use + "' not found; " + (isPath(use)
@@ -147,11 +157,15 @@ public final class SpecLoader {
             }
             try {
                 Recipe r = RecipeLoader.load(recipeFile, with, u.at("use"), problems);
-                if (r != null) out.add(r);
+                if (r != null) {
+                    out.add(r);
+                    recipeByUse.putIfAbsent(use, r);
+                }
             } catch (SpecException e) {
                 e.problems().forEach(p -> problems.add(p.at(), p.message()));
             }
         }
+        overrides.validate(target, uses, recipeByUse, problems);
         return out;
     }
 

@@ -12,10 +12,11 @@ final class ServiceExecutor implements StepExecutor<Step.ServiceStep> {
         String n = Shell.quote(step.service());
         StringBuilder did = new StringBuilder();
         if (Boolean.TRUE.equals(step.enabled())) {
+            // SysV: 'defaults' creates no S links when K links exist (saslauthd ships them); 'enable' turns them.
             String isEnabled = systemd ? "systemctl is-enabled --quiet " + n : "ls /etc/rc[2345].d/S??" + n + " >/dev/null 2>&1";
             if (!ctx.remote().exec(isEnabled).ok()) {
                 ctx.must(systemd ? "systemctl enable " + n : "if command -v update-rc.d >/dev/null; then update-rc.d "
-                        + n + " defaults; else chkconfig " + n + " on; fi", "enabling " + step.service());
+                        + n + " defaults && update-rc.d " + n + " enable; else chkconfig " + n + " on; fi", "enabling " + step.service());
                 did.append("enabled, ");
             }
         }

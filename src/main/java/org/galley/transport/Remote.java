@@ -25,6 +25,22 @@ public interface Remote extends AutoCloseable {
     /** Copies a local file or directory tree to {@code remotePath}. */
     void upload(Path local, String remotePath) throws IOException;
 
+    /**
+     * A loopback port on this machine whose connections the builder opens to {@code host:port}
+     * (SSH direct-tcpip), so a check can speak a protocol from the builder's place in the network.
+     */
+    default Forward forward(String host, int port) throws IOException {
+        throw new UnsupportedOperationException(describe() + " cannot forward connections");
+    }
+
+    /** An open forwarding; closing it stops listening. */
+    interface Forward extends AutoCloseable {
+        int localPort();
+
+        @Override
+        void close();
+    }
+
     /** user@host:port, for messages. */
     String describe();
 

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
+import net.schmizz.sshj.connection.channel.direct.Parameters;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
@@ -202,6 +206,39 @@ public final class SshRemote implements Remote {
         ensureConnected();
         if (sftp == null) sftp = client.newSFTPClient();
         sftp.put(new FileSystemFile(local.toFile()), remotePath);
+    }
+
+    @Override
+    public Forward forward(String host, int port) throws IOException {
+        ensureConnected();
+        ServerSocket listen = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        LocalPortForwarder fwd = client.newLocalPortForwarder(
+                new Parameters("127.0.0.1", listen.getLocalPort(), host, port), listen);
+        Thread t = new Thread(() -> {
+            try {
+                fwd.listen();
+            } catch (IOException e) {
+                // closed by Forward.close(), or the connection dropped: clients see a refused connection
+            }
+        }, "galley-ssh-forward");
+        t.setDaemon(true);
+        t.start();
+        return new Forward() {
+            @Override
+            public int localPort() {
+                return listen.getLocalPort();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    fwd.close();
+                    listen.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        };
     }
 
     private void ensureConnected() {

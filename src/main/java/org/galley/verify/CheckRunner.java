@@ -12,21 +12,41 @@ import org.galley.transport.Shell;
 /** Runs checks against the builder. A check that cannot run counts as failed, with the reason. */
 public final class CheckRunner {
     private final Remote remote;
+    private final SmartHostQueue smartHostQueue;
 
     public CheckRunner(Remote remote) {
+        this(remote, null);
+    }
+
+    /** @param smartHostQueue the target's view into the smart host's queue, or null when it has none */
+    public CheckRunner(Remote remote, SmartHostQueue smartHostQueue) {
         this.remote = remote;
+        this.smartHostQueue = smartHostQueue;
     }
 
     public CheckResult run(Check check) {
         Instant t0 = Instant.now();
         String failure;
+        StringBuilder detail = new StringBuilder();
         try {
-            failure = check instanceof Check.CommandCheck c ? command(c) : file((Check.FileCheck) check);
-        } catch (IOException | RuntimeException e) {
-            failure = "could not run: " + e.getMessage();
+            failure = dispatch(check, detail);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        } catch (Exception e) {
+            failure = "could not run: " + (e.getMessage() != null ? e.getMessage() : e.toString());
         }
-        return new CheckResult(check.name(), failure == null, failure == null ? "passed" : failure,
+        String passed = detail.length() == 0 ? "passed" : "passed: " + detail;
+        return new CheckResult(check.name(), failure == null, failure == null ? passed : failure,
                 Duration.between(t0, Instant.now()));
+    }
+
+    private String dispatch(Check check, StringBuilder detail) throws Exception {
+        if (check instanceof Check.CommandCheck c) return command(c);
+        if (check instanceof Check.FileCheck c) return file(c);
+        if (check instanceof Check.MailRelayCheck c) return new MailRelayRunner(remote, smartHostQueue).run(c, detail);
+        if (check instanceof Check.SmtpLoginCheck c) return new SmtpLoginRunner(remote).run(c, detail);
+        return new DnsRunner().run((Check.DnsCheck) check, detail);
     }
 
     private String command(Check.CommandCheck c) throws IOException {

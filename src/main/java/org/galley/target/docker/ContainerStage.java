@@ -42,6 +42,7 @@ final class ContainerStage implements Stage {
     private volatile GenericContainer<?> services;
     private volatile Network network;
     private volatile String dns;
+    private volatile String smartHost;
 
     ContainerStage(DockerTarget target) {
         this.target = target;
@@ -61,6 +62,7 @@ final class ContainerStage implements Stage {
         network.getId();
         GenericContainer<?> svc = NetworkServices.create(d, network, labels, ctx.buildId);
         services = svc;
+        smartHost = d.smartHost();
         svc.start();
         dns = NetworkServices.address(svc, network);
         ctx.checkCancelled(name());
@@ -153,6 +155,10 @@ final class ContainerStage implements Stage {
 
     GenericContainer<?> services() {
         return services;
+    }
+
+    String smartHost() {
+        return smartHost;
     }
 
     /** Whatever a start that failed half-way may have left, found by the build's label. */

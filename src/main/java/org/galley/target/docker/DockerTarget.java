@@ -13,10 +13,11 @@ import org.galley.spec.ImageSpec;
 import org.galley.target.Labels;
 import org.galley.target.Target;
 import org.galley.target.TargetUnavailableException;
+import org.galley.verify.SmartHostQueue;
 import org.testcontainers.DockerClientFactory;
 
 /** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
-public final class DockerTarget implements Target {
+public final class DockerTarget implements Target, SmartHostQueue.Provider {
     private DockerClient client;
     private ContainerStage containerStage;
     private CommitStage commitStage;
@@ -85,6 +86,15 @@ public final class DockerTarget implements Target {
     public Stage provision() {
         containerStage = new ContainerStage(this);
         return containerStage;
+    }
+
+    /** The smart host's queue while this target's services container runs one (smart_host set). */
+    @Override
+    public Optional<SmartHostQueue> smartHostQueue() {
+        if (containerStage == null || containerStage.services() == null || containerStage.smartHost() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PostfixQueue(containerStage.services(), containerStage.smartHost()));
     }
 
     @Override

@@ -42,7 +42,8 @@ final class NetworkServices {
         if (d.smartHost() == null) return "set -e; " + ip + " " + dns + " echo galley-dns-ready; exec sleep infinity";
         List<String> nets = d.relayNetworks();
         String mynetworks = nets.isEmpty() ? "mynetworks_style=subnet" : "mynetworks=" + String.join(" ", nets);
-        return "set -e; " + ip + " " + dns
+        // Debian's main.cf sets mynetworks to loopback, which would win over mynetworks_style: drop it.
+        return "set -e; " + ip + " " + dns + (nets.isEmpty() ? " postconf -X mynetworks;" : "")
                 + " postconf -e 'myhostname=" + d.smartHost() + "' 'mydestination=' '" + mynetworks + "'"
                 + " 'inet_interfaces=all' 'inet_protocols=ipv4' 'defer_transports=smtp' 'maillog_file=/dev/stdout'"
                 + " 'smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination'"
