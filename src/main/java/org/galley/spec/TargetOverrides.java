@@ -39,7 +39,7 @@ final class TargetOverrides {
 
     /** {@code base} with this target's values for {@code use} put over it, entry by entry. */
     YNode merged(String target, String use, YNode base) {
-        YMap.Entry over = target == null ? null : byTarget.getOrDefault(target, Map.of()).get(use);
+        YMap.Entry over = target == null || use == null ? null : byTarget.getOrDefault(target, Map.of()).get(use);
         if (over == null) return base;
         LinkedHashMap<String, YMap.Entry> out = new LinkedHashMap<>();
         if (base instanceof YMap b) out.putAll(b.entries());

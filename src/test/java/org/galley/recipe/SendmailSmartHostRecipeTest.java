@@ -43,7 +43,8 @@ class SendmailSmartHostRecipeTest {
                     .containsPattern("^\\d+:define\\(`SMART_HOST', `smtp\\.internalsapsailing\\.com'\\)dnl\\n\\d+:MAILER");
             assertThat(builder.sh("cat /etc/mail/sendmail.cf")).containsPattern("(?m)^DSsmtp\\.internalsapsailing\\.com$");
             CheckRunner checks = new CheckRunner(remote);
-            for (Check c : spec.checks()) {
+            for (Check c : spec.checks().stream().filter(c -> c.name().contains("SMART_HOST")
+                    || c.name().contains("sendmail.cf")).toList()) {
                 CheckResult r = checks.run(c);
                 assertThat(r.passed()).as("%s: %s", r.name(), r.detail()).isTrue();
             }
@@ -56,7 +57,8 @@ class SendmailSmartHostRecipeTest {
             throw new AssertionError("the recipe uses no secret");
         }, (stream, line) -> {}));
         List<StepResult> results = new ArrayList<>();
-        for (Recipe r : spec.recipes()) {
+        // Only this recipe: the spec's other recipes (mail.properties) need secrets and a user.
+        for (Recipe r : spec.recipes().stream().filter(r -> r.name().equals("sendmail-smart-host")).toList()) {
             for (Step s : r.steps()) results.add(runner.run(s));
         }
         return results;
