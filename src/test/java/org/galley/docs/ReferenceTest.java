@@ -65,6 +65,14 @@ class ReferenceTest {
         assertThat(errors).as(file + " against " + schemaName).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("specsAndRecipes")
+    void everyShippedSpecLoadsWithItsRecipesWithoutProblems(Path file) {
+        if (file.getParent().getFileName().toString().equals("ami-specs")) {
+            assertThat(SpecLoader.load(file).recipes()).as(file.toString()).isNotEmpty();
+        }
+    }
+
     @Test
     void schemaRejectsAnUnknownKeyLikeTheLoaderDoes() throws IOException {
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
