@@ -41,9 +41,10 @@ final class SourceResolver {
             throw new TargetUnavailableException("could not search for " + n.describe() + " in " + clients.region()
                     + ": " + Ec2Exception.describe(ex), ex);
         }
+        // galley's own images were made from an HVM, EBS-backed source, checked when it was resolved.
         return found.stream().filter(SourceResolver::finished)
                 .max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()))
-                .map(SourceResolver::check);
+                .map(i -> Ec2Tags.value(i.tags(), Ec2Tags.MANAGED).isPresent() ? i : check(i));
     }
 
     /** Images made before galley (the old upgrade procedure) count; galley's only once complete. */
