@@ -9,9 +9,17 @@ import org.galley.recipe.Step;
 import org.galley.step.StepContext;
 import org.galley.step.StepResult;
 import org.galley.step.StepRunner;
+import org.galley.target.Target;
 
 /** Applies every recipe's steps in order; the first failing step fails the build, named with its location. */
 final class ApplyStage implements Stage {
+    private final Target target;
+    private volatile BuilderReboot reboots;
+
+    ApplyStage(Target target) {
+        this.target = target;
+    }
+
     @Override
     public String name() {
         return "apply";
@@ -19,8 +27,9 @@ final class ApplyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
+        reboots = new BuilderReboot(ctx, target);
         StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
-                (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)));
+                (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
         for (Recipe recipe : ctx.spec.recipes()) {
             for (Step step : recipe.steps()) {
                 ctx.checkCancelled(name());
@@ -40,5 +49,10 @@ final class ApplyStage implements Stage {
                 ctx.addStep(result);
             }
         }
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (reboots != null) reboots.close();
     }
 }

@@ -72,10 +72,11 @@ public final class BuildEngine {
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
         ctx.keyPair(generateKey());
         ctx.inputs(Fingerprint.label(parts));
+        if (spec.output().versioned()) ctx.version(nextVersion(spec, target));
         current = ctx;
         SmartHostQueue.Provider queues = target instanceof SmartHostQueue.Provider p ? p : null;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
-                new ApplyStage(), new VerifyStage("verify", queues)));
+                new ApplyStage(target), new VerifyStage("verify", queues)));
         Stage snapshot = target.snapshot();
         if (snapshot != null) stages.add(snapshot);
         Stage boot = snapshot != null && opts.firstBoot() ? target.bootCandidate() : null;
@@ -105,6 +106,16 @@ public final class BuildEngine {
         return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId, status,
                 status == BuildResult.Status.BAKED ? ctx.artifact() : null, ctx.steps(), ctx.checks(),
                 ctx.leftovers(), error, stage, step, Duration.between(t0, Instant.now())));
+    }
+
+    /** ${version}: the previous image's version bumped as the spec says, or the first version. */
+    private String nextVersion(ImageSpec spec, Target target) {
+        Optional<Artifact> previous = target.previous(spec);
+        Optional<String> name = previous.map(a -> a.labels().getOrDefault(org.galley.target.Labels.IMAGE_NAME, a.name()));
+        String version = org.galley.spec.ImageVersion.next(name, spec.output());
+        listener.info("image version " + version + name.map(n -> " (" + spec.output().bump() + " bump of \"" + n + "\")")
+                .orElse(" (first version: no earlier image)"));
+        return version;
     }
 
     /** Called from a signal handler: stop at the next safe point and unblock remote I/O. */

@@ -25,13 +25,18 @@ final class ConnectStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws IOException {
+        remote = open(ctx, deadline);
+        ctx.remote(remote);
+        Readiness.await(remote, deadline, ctx.listener::waiting);
+    }
+
+    /** A new connection to the build's current builder, observed by the build's listener. */
+    static Remote open(BuildContext ctx, Duration deadline) {
         Builder b = ctx.builder();
         SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
                 (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
-        remote = new ObservedRemote(ssh, ctx.listener::remoteCommand);
-        ctx.remote(remote);
         ctx.listener.info("connected to " + ssh.describe());
-        Readiness.await(remote, deadline, ctx.listener::waiting);
+        return new ObservedRemote(ssh, ctx.listener::remoteCommand);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.galley.recipe.Secrets;
 import org.galley.recipe.Step;
 import org.galley.spec.ImageNames;
 import org.galley.spec.ImageSpec;
+import org.galley.spec.ImageVersion;
 import org.galley.target.Target;
 import org.galley.target.TargetUnavailableException;
 import org.galley.target.Targets;
@@ -39,12 +40,19 @@ final class PlanCommand extends Commands {
         String fingerprint = null;
         Optional<Artifact> existing = Optional.empty();
         List<String> changes = List.of();
+        String version = null;
         try (Target t = Targets.create(target, null)) {
             String source = t.resolveSource(spec);
             Map<String, String> parts = Fingerprint.parts(spec, source);
             fingerprint = Fingerprint.combine(target, parts);
             o.println("source: " + source);
             if (t.makesImage()) {
+                if (spec.output().versioned()) {
+                    Optional<Artifact> previous = t.previous(spec);
+                    version = ImageVersion.next(previous.map(a -> a.labels().getOrDefault(Labels.IMAGE_NAME, a.name())),
+                            spec.output());
+                    o.println("version: " + version + previous.map(a -> " (after " + a.name() + ")").orElse(" (first)"));
+                }
                 existing = t.findExisting(spec, fingerprint);
                 Optional<Artifact> newest = t.findNewest(spec);
                 if (newest.isPresent()) {
@@ -77,7 +85,7 @@ final class PlanCommand extends Commands {
                     + d.image() + " (all removed after the build)");
             if (fingerprint != null) {
                 o.println("would produce: " + (d.repository() != null ? d.repository() : "galley/" + spec.name()) + ":"
-                        + ImageNames.dockerTag(ImageNames.render(spec, fingerprint, java.time.Instant.now())));
+                        + ImageNames.dockerTag(ImageNames.render(spec, fingerprint, java.time.Instant.now(), version)));
             }
         } else if (target.equals("ssh")) {
             o.println("would change: the existing host only; no image is made");

@@ -31,6 +31,7 @@ public final class BuildContext {
     private volatile Remote remote;
     private volatile Artifact artifact;
     private volatile String inputs = "";
+    private volatile String version;
     private volatile boolean cancelled;
     private Thread worker;
     private final List<StepResult> steps = Collections.synchronizedList(new ArrayList<>());
@@ -68,6 +69,11 @@ public final class BuildContext {
     public String inputs() { return inputs; }
 
     public void inputs(String label) { inputs = label; }
+
+    /** The image version of this build (${version} in the name), or null when the name has none. */
+    public String version() { return version; }
+
+    public void version(String v) { version = v; }
 
     public boolean cancelled() { return cancelled; }
 

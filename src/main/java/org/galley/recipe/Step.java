@@ -72,5 +72,15 @@ public sealed interface Step {
         public String type() { return "local"; }
     }
 
-    List<String> TYPES = List.of("package", "line-in-file", "file", "run", "service", "upload", "local");
+    /**
+     * Reboots the builder and waits up to {@code timeoutSeconds} until it answers again. With
+     * {@code when}, a shell command on the builder, only if it succeeds (the reboot is needed).
+     */
+    record RebootStep(Meta meta, String when, int timeoutSeconds) implements Step {
+        public static final int DEFAULT_TIMEOUT = 600;
+
+        public String type() { return "reboot"; }
+    }
+
+    List<String> TYPES = List.of("package", "line-in-file", "file", "run", "service", "upload", "local", "reboot");
 }

@@ -74,6 +74,7 @@ final class StepParser {
             case "service" -> service(meta, body);
             case "upload" -> upload(meta, body);
             case "local" -> local(meta, body);
+            case "reboot" -> reboot(meta, body);
             default -> throw new IllegalStateException(type);
         };
     }
@@ -222,6 +223,22 @@ final class StepParser {
         Path directory = dir == null || Secrets.containsMarker(dir) ? recipeDir : localPath(dir, f.at("dir"));
         f.finish();
         return new Step.LocalStep(meta, command, directory);
+    }
+
+    /** {@code reboot: {}} (or {@code reboot: true}) always reboots; {@code when} makes it conditional. */
+    private Step reboot(Step.Meta meta, YNode body) {
+        if (body instanceof YScalar s) {
+            if (!"true".equals(s.value())) {
+                problems.add(s.at(), "'reboot' takes true or a mapping with 'when' and 'timeout', found '" + s.value() + "'");
+            }
+            return new Step.RebootStep(meta, null, Step.RebootStep.DEFAULT_TIMEOUT);
+        }
+        Fields f = body(body, "reboot");
+        if (f == null) return null;
+        String when = noSecret(f, "when");
+        Integer timeout = f.integer("timeout", 10, 3600);
+        f.finish();
+        return new Step.RebootStep(meta, when, timeout == null ? Step.RebootStep.DEFAULT_TIMEOUT : timeout);
     }
 
     private String absolutePath(Fields f, String key, boolean required) {

@@ -57,28 +57,32 @@ final class Ec2SpecParser {
         return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src.ami, src.ssm, src.filter,
                 src.owners, ssh == null ? "ec2-user" : ssh, subnet, volume == null ? 8 : volume,
                 volumeType == null ? "gp3" : volumeType, cidr, connect, Boolean.TRUE.equals(privateIp),
-                copies, accounts);
+                copies, accounts, src.newest);
     }
 
-    private record Source(String ami, String ssm, String filter, List<String> owners) {}
+    private record Source(String ami, String ssm, String filter, List<String> owners, ImageSpec.Newest newest) {}
 
     private static Source source(Fields e, Problems problems) {
         if (!e.has("source")) {
             problems.add(e.at(), "'builders.ec2' is missing the required key 'source'");
-            return new Source(null, null, null, List.of());
+            return new Source(null, null, null, List.of(), null);
         }
         Fields src = Fields.of(e.node("source"), problems, "'builders.ec2.source'");
-        if (src == null) return new Source(null, null, null, List.of());
+        if (src == null) return new Source(null, null, null, List.of(), null);
         String ami = src.string("ami");
         String ssm = src.string("ssm_parameter");
         String filter = src.string("name");
         List<String> owners = src.strings("owners");
+        ImageSpec.Newest newest = src.has("newest_of")
+                ? NewestParser.parse(src.node("newest_of"), problems, "builders.ec2.source") : null;
         src.finish();
         int given = (ami != null ? 1 : 0) + (ssm != null ? 1 : 0) + (filter != null ? 1 : 0);
-        if (given != 1) {
-            problems.add(src.at(), "'source' needs exactly one of 'ami', 'ssm_parameter' or 'name' (a filter)");
+        if (src.has("newest_of") ? given > 1 : given != 1) {
+            problems.add(src.at(), "'source' needs exactly one of 'ami', 'ssm_parameter' or 'name' (a filter)"
+                    + (src.has("newest_of") ? " besides 'newest_of' (the fallback for the first build), or none"
+                    : ", or 'newest_of' to start from the newest image of a lineage"));
         }
-        return new Source(ami, ssm, filter, owners);
+        return new Source(ami, ssm, filter, owners, newest);
     }
 
     private static boolean validHostPort(String s) {

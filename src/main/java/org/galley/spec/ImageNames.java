@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Renders the image name template: ${spec}, ${date}, ${timestamp}, ${fingerprint} (first 12 hex digits). */
+/**
+ * Renders the image name template: ${spec}, ${date}, ${timestamp}, ${fingerprint} (first 12 hex
+ * digits) and ${version} (bumped from the previous image's name, see {@link ImageVersion}).
+ */
 public final class ImageNames {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -12,7 +15,13 @@ public final class ImageNames {
     private ImageNames() {}
 
     public static String render(ImageSpec spec, String fingerprint, Instant when) {
+        return render(spec, fingerprint, when, null);
+    }
+
+    /** @param version this build's version; null renders the spec's first version */
+    public static String render(ImageSpec spec, String fingerprint, Instant when, String version) {
         return spec.output().name()
+                .replace("${version}", version != null ? version : spec.output().firstVersion())
                 .replace("${spec}", spec.name())
                 .replace("${date}", DATE.format(when))
                 .replace("${timestamp}", STAMP.format(when))

@@ -19,7 +19,23 @@ public record ImageSpec(Path file, String name, String description, Builders bui
      * {@code relayNetworks}, default the build network's subnet).
      */
     public record Docker(String image, String repository, String user, String servicesImage, String smartHost,
-                         java.util.List<String> relayNetworks) {}
+                         java.util.List<String> relayNetworks, Newest newestOf) {
+        public Docker(String image, String repository, String user, String servicesImage, String smartHost,
+                      java.util.List<String> relayNetworks) {
+            this(image, repository, user, servicesImage, smartHost, relayNetworks, null);
+        }
+    }
+
+    /**
+     * A source that is the newest image of a lineage, so a nightly build upgrades the current
+     * image instead of starting over: the images tagged {@code tag}={@code value}, or (with
+     * {@code spec}) the images galley built for that spec. Images of unfinished builds never count.
+     */
+    public record Newest(String spec, String tag, String value) {
+        public String describe() {
+            return spec != null ? "the newest image of spec " + spec : "the newest image tagged " + tag + "=" + value;
+        }
+    }
 
     /** An existing host: recipes are applied, no image is made. */
     public record Ssh(String host, int port, String user, String identityFile, String hostKey) {}
@@ -33,8 +49,32 @@ public record ImageSpec(Path file, String name, String description, Builders bui
     public record Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
                       String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
                       int volumeSize, String volumeType, String sshCidr, String connectAddress, boolean privateIp,
-                      List<String> copyToRegions, List<String> launchPermissions) {}
+                      List<String> copyToRegions, List<String> launchPermissions, Newest sourceNewest) {
+        public Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
+                   String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
+                   int volumeSize, String volumeType, String sshCidr, String connectAddress, boolean privateIp,
+                   List<String> copyToRegions, List<String> launchPermissions) {
+            this(region, instanceType, sourceAmi, sourceSsmParameter, sourceNameFilter, sourceOwners, sshUser, subnetId,
+                    volumeSize, volumeType, sshCidr, connectAddress, privateIp, copyToRegions, launchPermissions, null);
+        }
 
-    /** {@code name} may use ${spec}, ${date}, ${timestamp}, ${fingerprint}. */
-    public record Output(String name, Map<String, String> tags) {}
+        /** True when a fixed source (ami, ssm_parameter or name) is given besides, or instead of, newest_of. */
+        public boolean hasFixedSource() {
+            return sourceAmi != null || sourceSsmParameter != null || sourceNameFilter != null;
+        }
+    }
+
+    /**
+     * {@code name} may use ${spec}, ${date}, ${timestamp}, ${fingerprint} and ${version}: the
+     * previous image's version with {@code bump} applied, or {@code firstVersion} when there is none.
+     */
+    public record Output(String name, Map<String, String> tags, ImageVersion.Bump bump, String firstVersion) {
+        public Output(String name, Map<String, String> tags) {
+            this(name, tags, ImageVersion.Bump.minor, ImageVersion.FIRST);
+        }
+
+        public boolean versioned() {
+            return name.contains("${version}");
+        }
+    }
 }

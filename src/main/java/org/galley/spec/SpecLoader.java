@@ -100,6 +100,8 @@ public final class SpecLoader {
         if (smartHost != null && !HOST_NAME.matcher(smartHost).matches()) {
             problems.add(d.at("smart_host"), "'smart_host' must be a DNS name like smtp.internalsapsailing.com");
         }
+        ImageSpec.Newest newest = d.has("newest_of")
+                ? NewestParser.parse(d.node("newest_of"), problems, "builders.docker") : null;
         List<String> relayNetworks = d.strings("relay_networks");
         for (String cidr : relayNetworks) {
             if (!CIDR.matcher(cidr).matches()) {
@@ -108,7 +110,7 @@ public final class SpecLoader {
         }
         d.finish();
         return new ImageSpec.Docker(image, repository, user == null ? "root" : user,
-                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks);
+                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest);
     }
 
     private static ImageSpec.Ssh ssh(YNode node, Problems problems) {
@@ -197,16 +199,36 @@ public final class SpecLoader {
         if (o == null) return null;
         String name = o.string("name");
         Map<String, String> tags = o.stringMap("tags");
+        ImageVersion.Bump bump = ImageVersion.Bump.minor;
+        String first = ImageVersion.FIRST;
+        if (o.has("version")) {
+            Fields v = Fields.of(o.node("version"), problems, "'image.version'");
+            if (v != null) {
+                String b = v.choice("bump", List.of("major", "minor", "patch"));
+                if (b != null) bump = ImageVersion.Bump.valueOf(b);
+                String f = v.string("first");
+                if (f != null && ImageVersion.parse(f).isEmpty()) {
+                    problems.add(v.at("first"), "'first' must be a version like 1.0 or 2.3.0, found '" + f + "'");
+                } else if (f != null) {
+                    first = f.strip();
+                }
+                v.finish();
+            }
+            if (name == null || !name.contains("${version}")) {
+                problems.add(o.at("version"), "'image.version' needs ${version} in the image name, e.g."
+                        + " name: \"SAP Sailing Analytics ${version}\"");
+            }
+        }
         o.finish();
         if (name != null) {
             java.util.regex.Matcher m = Pattern.compile("\\$\\{([^}]*)}").matcher(name);
             while (m.find()) {
-                if (!List.of("spec", "date", "timestamp", "fingerprint").contains(m.group(1))) {
+                if (!List.of("spec", "date", "timestamp", "fingerprint", "version").contains(m.group(1))) {
                     problems.add(o.at("name"), "unknown variable '${" + m.group(1) + "}' in the image name;"
-                            + " use ${spec}, ${date}, ${timestamp} or ${fingerprint}");
+                            + " use ${spec}, ${date}, ${timestamp}, ${fingerprint} or ${version}");
                 }
             }
         }
-        return new ImageSpec.Output(name == null ? "${spec}-${timestamp}" : name, tags);
+        return new ImageSpec.Output(name == null ? "${spec}-${timestamp}" : name, tags, bump, first);
     }
 }

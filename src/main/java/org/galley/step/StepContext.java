@@ -12,16 +12,32 @@ import org.galley.transport.Shell;
 
 /** What executors share while applying the recipes of one build to one builder. */
 public final class StepContext {
-    private final Remote remote;
+    private Remote remote;
     private final Secrets.SecretResolver secrets;
     private final Remote.OutputListener output;
     private final Set<String> changed = new HashSet<>();
     private HostFacts facts;
+    private Rebooter rebooter;
 
     public StepContext(Remote remote, Secrets.SecretResolver secrets, Remote.OutputListener output) {
         this.remote = remote;
         this.secrets = secrets;
         this.output = output;
+    }
+
+    /** How this build reboots its builder; without one a reboot step fails. */
+    public StepContext withRebooter(Rebooter r) {
+        this.rebooter = r;
+        return this;
+    }
+
+    /** Reboots the builder and continues on the new connection; facts are read again (a new kernel). */
+    void reboot(java.time.Duration timeout) throws IOException {
+        if (rebooter == null) {
+            throw new StepFailedException("this builder cannot be rebooted here (no reboot hook for this target)");
+        }
+        remote = rebooter.reboot(timeout);
+        facts = null;
     }
 
     public Remote remote() {

@@ -35,6 +35,7 @@ public final class StepRunner {
         if (step instanceof Step.ServiceStep s) return new ServiceExecutor().run(s, ctx);
         if (step instanceof Step.UploadStep s) return new UploadExecutor().run(s, ctx);
         if (step instanceof Step.LocalStep s) return new LocalExecutor().run(s, ctx);
+        if (step instanceof Step.RebootStep s) return new RebootExecutor().run(s, ctx);
         throw new IllegalStateException("no executor for " + step.type());
     }
 }

@@ -10,6 +10,8 @@ public final class Labels {
     public static final String VERSION = "org.galley.version";
     public static final String SOURCE = "org.galley.source";
     public static final String INPUTS = "org.galley.inputs";
+    /** The rendered image name (a Docker tag cannot hold it: spaces), read back to bump ${version}. */
+    public static final String IMAGE_NAME = "org.galley.image-name";
 
     private Labels() {}
 }

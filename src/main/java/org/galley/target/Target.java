@@ -1,6 +1,8 @@
 package org.galley.target;
 
+import java.io.IOException;
 import java.util.Optional;
+import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.Stage;
 import org.galley.spec.ImageSpec;
@@ -24,6 +26,23 @@ public interface Target extends AutoCloseable {
     /** The newest image this spec produced (any fingerprint), for `galley plan` to compare against. */
     default Optional<Artifact> findNewest(ImageSpec spec) {
         return Optional.empty();
+    }
+
+    /**
+     * The image this build follows, whose name carries the version that ${version} bumps: the
+     * source when it was chosen as the newest of a lineage ({@code newest_of}), else the spec's newest image.
+     * Call after {@link #resolveSource}.
+     */
+    default Optional<Artifact> previous(ImageSpec spec) {
+        return findNewest(spec);
+    }
+
+    /**
+     * Restarts the builder the way a reboot does and returns once the restart is under way; the
+     * caller reconnects. By default the builder's own OS reboots (EC2 instances, existing hosts).
+     */
+    default void reboot(BuildContext ctx) throws IOException {
+        MachineReboot.request(ctx.remote());
     }
 
     /** Creates the builder and records it in the context; its cleanup removes the builder. */

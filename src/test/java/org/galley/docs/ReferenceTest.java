@@ -65,6 +65,14 @@ class ReferenceTest {
         assertThat(errors).as(file + " against " + schemaName).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("specsAndRecipes")
+    void everyShippedSpecLoadsWithItsRecipesWithoutProblems(Path file) {
+        if (file.getParent().getFileName().toString().equals("ami-specs")) {
+            assertThat(SpecLoader.load(file).recipes()).as(file.toString()).isNotEmpty();
+        }
+    }
+
     @Test
     void schemaRejectsAnUnknownKeyLikeTheLoaderDoes() throws IOException {
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
@@ -93,6 +101,13 @@ class ReferenceTest {
                         recipe, "spec.schema.json", "/properties/recipes/items"),
                 new Part("image", "name: s\n" + minimal + "image: {zz_probe: 1}\n", recipe, "spec.schema.json",
                         "/properties/image"),
+                new Part("image.version", "name: s\n" + minimal + "image: {name: 'x ${version}', version: {zz_probe: 1}}\n",
+                        recipe, "spec.schema.json", "/properties/image/properties/version"),
+                new Part("newest_of", "name: s\nbuilders: {docker: {image: galley/x:1, newest_of: {spec: s, zz_probe: 1}}}\n"
+                        + "recipes: [{use: r}]\n", recipe, "spec.schema.json", "/$defs/newest"),
+                new Part("builders.ec2.source", "name: s\nbuilders: {ec2: {source: {ami: ami-1, zz_probe: 1}}}\n"
+                        + "recipes: [{use: r}]\n", recipe, "spec.schema.json",
+                        "/properties/builders/properties/ec2/properties/source"),
                 new Part("command check", "name: s\n" + minimal + "verify: [{command: {run: x, zz_probe: 1}}]\n", recipe,
                         "spec.schema.json", "/$defs/check/properties/command"),
                 new Part("file check", "name: s\n" + minimal + "verify: [{file: {path: /x, zz_probe: 1}}]\n", recipe,
@@ -110,9 +125,9 @@ class ReferenceTest {
                 {"package", "{name: make, zz_probe: 1}"}, {"line-in-file", "{path: /x, line: y, zz_probe: 1}"},
                 {"file", "{path: /x, content: y, zz_probe: 1}"}, {"run", "{command: x, zz_probe: 1}"},
                 {"service", "{name: x, zz_probe: 1}"}, {"upload", "{src: r.yaml, dest: /x, zz_probe: 1}"},
-                {"local", "{command: x, zz_probe: 1}"}};
+                {"local", "{command: x, zz_probe: 1}"}, {"reboot", "{when: x, zz_probe: 1}"}};
         for (String[] b : bodies) {
-            String pointer = STEP + b[0] + (List.of("package", "run", "local").contains(b[0]) ? "/oneOf/1" : "");
+            String pointer = STEP + b[0] + (List.of("package", "run", "local", "reboot").contains(b[0]) ? "/oneOf/1" : "");
             parts.add(new Part(b[0] + " step", "name: s\n" + minimal, "name: r\nsteps: [{" + b[0] + ": " + b[1] + "}]\n",
                     "recipe.schema.json", pointer));
         }

@@ -35,8 +35,12 @@ public final class SshdContainer implements AutoCloseable {
     private HostKeys hostKeys;
 
     private SshdContainer(boolean sshdRunning) {
+        this(sshdRunning, DockerGuard.BUILDER_IMAGE, null);
+    }
+
+    private SshdContainer(boolean sshdRunning, String image, org.testcontainers.containers.Network network) {
         String command = KEYS + (sshdRunning ? " exec /usr/sbin/sshd -D" + SSHD_OPTIONS : " exec sleep 3600");
-        container = new GenericContainer<>(DockerImageName.parse(DockerGuard.BUILDER_IMAGE))
+        container = new GenericContainer<>(DockerImageName.parse(image))
                 .withLabel(LABEL, runId)
                 .withCreateContainerCmdModifier(c -> c.withHostName(HOSTNAME))
                 .withEnv("TEST_AUTHORIZED_KEY", HostKeys.authorizedKeyLine(key.getPublic(), "galley-test"))
@@ -44,6 +48,12 @@ public final class SshdContainer implements AutoCloseable {
                 .withExposedPorts(22)
                 .waitingFor(Wait.forLogMessage(sshdRunning ? ".*Server listening on.*" : ".*host keys ready.*", 1)
                         .withStartupTimeout(Duration.ofSeconds(60)));
+        if (network != null) container.withNetwork(network);
+    }
+
+    /** A builder from another local image that runs sshd (e.g. galley/postfix), on {@code network}. */
+    public static SshdContainer start(String image, org.testcontainers.containers.Network network) {
+        return started(new SshdContainer(true, image, network));
     }
 
     /** A builder whose sshd is up. */

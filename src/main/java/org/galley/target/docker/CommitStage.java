@@ -52,11 +52,12 @@ final class CommitStage implements Stage {
         ctx.checkCancelled(name());
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
         String repository = d.repository() != null ? d.repository() : "galley/" + ctx.spec.name();
-        String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started));
+        String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         releaseName = repository + ":" + tag;
         // Until first boot verifies it, the image carries only a candidate tag.
         String candidateTag = CANDIDATE_PREFIX + ctx.buildId;
         Map<String, String> labels = imageLabels(ctx);
+        labels.put(Labels.IMAGE_NAME, ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         imageId = target.client().commitCmd(c.getContainerId())
                 .withRepository(repository).withTag(candidateTag)
                 .withLabels(labels)

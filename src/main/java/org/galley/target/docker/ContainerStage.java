@@ -66,8 +66,9 @@ final class ContainerStage implements Stage {
         svc.start();
         dns = NetworkServices.address(svc, network);
         ctx.checkCancelled(name());
-        ctx.listener.info("starting builder container from " + d.image());
-        container = machine(ctx, d.image(), "builder", false);
+        String image = target.sourceImage(ctx.spec);
+        ctx.listener.info("starting builder container from " + image);
+        container = machine(ctx, image, "builder", false);
         start(ctx, container, "builder");
     }
 
@@ -103,14 +104,54 @@ final class ContainerStage implements Stage {
         c.start();
         ctx.checkCancelled("provision");
         HostKeys hostKeys = hostKeys(c);
+        SshRemote.Endpoint ep = builder(ctx, c, c.getMappedPort(22), hostKeys);
+        ctx.listener.info(role + " " + c.getContainerId().substring(0, 12) + " ready, sshd at " + ep.host() + ":"
+                + ep.port());
+    }
+
+    /**
+     * Reboots the builder as far as a container can: /run is emptied (a tmpfs on a machine),
+     * the container restarts (its command starts sshd again), and the enabled services start
+     * as at boot. A restart may publish sshd on another port, so the builder's endpoint is renewed.
+     */
+    void reboot(BuildContext ctx) {
+        GenericContainer<?> c = container;
+        String id = c.getContainerId();
+        try {
+            c.execInContainer("sh", "-c", "find /run/ -mindepth 1 -maxdepth 1 ! -name galley ! -name sshd"
+                    + " -exec rm -rf {} +");
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IllegalStateException("could not prepare the builder's reboot: " + e.getMessage(), e);
+        }
+        target.client().restartContainerCmd(id).withTimeout(10).exec();
+        var ports = target.client().inspectContainerCmd(id).exec().getNetworkSettings().getPorts().getBindings();
+        var binding = ports.get(com.github.dockerjava.api.model.ExposedPort.tcp(22));
+        if (binding == null || binding.length == 0) {
+            throw new IllegalStateException("builder " + id.substring(0, 12) + " publishes no SSH port after its restart");
+        }
+        try {
+            // What init would start at boot; sshd is the container's own command.
+            c.execInContainer("sh", "-c", BOOT + " true");
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IllegalStateException("could not start the builder's services after the restart: "
+                    + e.getMessage(), e);
+        }
+        SshRemote.Endpoint ep = builder(ctx, c, Integer.parseInt(binding[0].getHostPortSpec()),
+                ctx.builder().hostKeys());
+        ctx.listener.info("builder " + id.substring(0, 12) + " restarted, sshd at " + ep.host() + ":" + ep.port());
+    }
+
+    private static SshRemote.Endpoint builder(BuildContext ctx, GenericContainer<?> c, int port,
+                                              net.schmizz.sshj.transport.verification.HostKeyVerifier hostKeys) {
         String id = c.getContainerId().substring(0, 12);
-        SshRemote.Endpoint ep = new SshRemote.Endpoint(c.getHost(), c.getMappedPort(22),
-                DockerTarget.settings(ctx.spec).user());
+        SshRemote.Endpoint ep = new SshRemote.Endpoint(c.getHost(), port, DockerTarget.settings(ctx.spec).user());
         ctx.builder(new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(ctx.keyPair()),
                 "docker exec -it " + id + " bash",
                 "docker rm -f $(docker ps -aq --filter label=" + Labels.BUILD_ID + "=" + ctx.buildId + ")"
                         + " && docker network rm galley-" + ctx.buildId));
-        ctx.listener.info(role + " " + id + " ready, sshd at " + ep.host() + ":" + ep.port());
+        return ep;
     }
 
     /** The host keys are read through the Docker API, a channel that needs no trust in SSH. */

@@ -21,6 +21,9 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
     private DockerClient client;
     private ContainerStage containerStage;
     private CommitStage commitStage;
+    /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
+    private Artifact newestSource;
+    private String sourceImage;
 
     @Override
     public String name() {
@@ -50,7 +53,16 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
 
     @Override
     public String resolveSource(ImageSpec spec) {
-        String image = settings(spec).image();
+        ImageSpec.Docker d = settings(spec);
+        if (d.newestOf() != null) {
+            newestSource = newest(lineage(d.newestOf())).orElse(null);
+            if (newestSource != null) {
+                sourceImage = newestSource.name();
+                return newestSource.id();
+            }
+        }
+        String image = d.image();
+        sourceImage = image;
         try {
             return client().inspectImageCmd(image).exec().getId();
         } catch (NotFoundException e) {
@@ -67,6 +79,28 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
     @Override
     public Optional<Artifact> findNewest(ImageSpec spec) {
         return newest(Map.of(Labels.SPEC, spec.name()));
+    }
+
+    /** Labels that pick a lineage's images: galley's spec label, or a spec tag (image labels here). */
+    static Map<String, String> lineage(ImageSpec.Newest n) {
+        return n.spec() != null ? Map.of(Labels.SPEC, n.spec()) : Map.of(n.tag(), n.value());
+    }
+
+    /** The image the builder starts from: the lineage's newest image, else {@code image}. */
+    String sourceImage(ImageSpec spec) {
+        return sourceImage != null ? sourceImage : settings(spec).image();
+    }
+
+    @Override
+    public Optional<Artifact> previous(ImageSpec spec) {
+        return newestSource != null ? Optional.of(newestSource) : findNewest(spec);
+    }
+
+    /** A container restart stands in for the reboot; its command starts sshd, the stage the services. */
+    @Override
+    public void reboot(org.galley.pipeline.BuildContext ctx) {
+        if (containerStage == null) throw new IllegalStateException("provision() first");
+        containerStage.reboot(ctx);
     }
 
     private Optional<Artifact> newest(Map<String, String> labels) {

@@ -24,6 +24,8 @@ public final class Ec2Target implements Target {
     private Ec2Clients clients;
     private String rootDevice;
     private LaunchStage launch;
+    /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
+    private Artifact newestSource;
 
     public Ec2Target(Ec2Options options) {
         this.options = options;
@@ -59,7 +61,18 @@ public final class Ec2Target implements Target {
             throw new TargetUnavailableException("AWS credentials for " + clients.region() + " do not work: "
                     + Ec2Exception.describe(ex) + "; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", ex);
         }
-        Image source = new SourceResolver(clients).resolve(e);
+        SourceResolver resolver = new SourceResolver(clients);
+        Image source = null;
+        if (e.sourceNewest() != null) {
+            source = resolver.newestOf(e.sourceNewest()).orElse(null);
+            if (source == null && !e.hasFixedSource()) {
+                throw new TargetUnavailableException("newest_of found no image in " + clients.region() + " ("
+                        + e.sourceNewest().describe() + "); give a fallback source (ssm_parameter, ami or name) beside"
+                        + " newest_of for the first build");
+            }
+            newestSource = source == null ? null : artifact(source);
+        }
+        if (source == null) source = resolver.resolve(e);
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
         return source.imageId();
     }
@@ -71,6 +84,27 @@ public final class Ec2Target implements Target {
         if (e.privateIp()) return "10.0.0.0/8";
         throw new TargetUnavailableException("no address range to admit to SSH: give --ssh-cidr 203.0.113.7/32"
                 + " (your runner's public address), set builders.ec2.ssh_cidr, or set private_ip: true");
+    }
+
+    static Artifact artifact(Image i) {
+        return new Artifact(i.imageId(), i.name(), i.tags().stream()
+                .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a)));
+    }
+
+    @Override
+    public Optional<Artifact> previous(ImageSpec spec) {
+        return newestSource != null ? Optional.of(newestSource) : findNewest(spec);
+    }
+
+    /** The spec's newest complete image, for ${version} and for plan to compare against. */
+    @Override
+    public Optional<Artifact> findNewest(ImageSpec spec) {
+        try {
+            return new SourceResolver(clients()).newestOf(new ImageSpec.Newest(spec.name(), null, null))
+                    .map(Ec2Target::artifact);
+        } catch (TargetUnavailableException ex) {
+            return Optional.empty();
+        }
     }
 
     /** Only images whose build succeeded count: an unfinished one must not skip a bake. */

@@ -44,7 +44,7 @@ final class ImageStage implements Stage {
         stop(ctx, instanceId);
         Map<String, String> tagMap = Ec2Tags.image(ctx);
         List<Tag> tags = Ec2Tags.tags(tagMap);
-        String name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started));
+        String name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         String home = target.clients().region();
         String imageId = create(ctx, instanceId, name, tags);
         images.put(home, imageId);
@@ -124,15 +124,30 @@ final class ImageStage implements Stage {
                 });
     }
 
-    /** Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is. */
+    /**
+     * Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is.
+     * Each snapshot is named {@code <image name> (<purpose>)}, as the sailing team names them.
+     */
     static void tagSnapshots(Ec2Client ec2, Image image, List<Tag> tags) {
         List<String> snaps = Ec2Resources.snapshots(image);
         if (snaps.isEmpty()) return;
         try {
-            ec2.createTags(r -> r.resources(snaps).tags(tags));
+            for (var m : image.blockDeviceMappings()) {
+                if (m.ebs() == null || m.ebs().snapshotId() == null) continue;
+                List<Tag> named = new java.util.ArrayList<>(tags.stream().filter(t -> !"Name".equals(t.key())).toList());
+                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName())));
+                ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named));
+            }
         } catch (RuntimeException ex) {
             throw new Ec2Exception("tagging snapshots " + snaps + " of " + image.imageId(), ex);
         }
+    }
+
+    /** {@code <image name> (root)} for the root volume, {@code (<device>)} for others, e.g. {@code (sdf)}. */
+    static String snapshotName(String imageName, String device, String rootDevice) {
+        String purpose = device == null ? "volume" : device.equals(rootDevice) ? "root"
+                : device.substring(device.lastIndexOf('/') + 1);
+        return imageName + " (" + purpose + ")";
     }
 
     /** EC2 allows 3–128 characters of letters, digits and ()[] ./-'@_ in an AMI name. */

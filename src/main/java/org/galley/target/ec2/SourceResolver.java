@@ -27,6 +27,32 @@ final class SourceResolver {
         return describe(id);
     }
 
+    /**
+     * The newest available image of a lineage owned by this account: tagged {@code tag=value}, or
+     * galley's images of a spec. Images of galley builds that never completed do not count.
+     */
+    java.util.Optional<Image> newestOf(ImageSpec.Newest n) {
+        var filter = n.spec() != null ? Ec2Tags.tagFilter(Ec2Tags.SPEC, n.spec()) : Ec2Tags.tagFilter(n.tag(), n.value());
+        List<Image> found;
+        try {
+            found = clients.ec2().describeImages(r -> r.owners("self")
+                    .filters(filter, Ec2Tags.filter("state", "available"))).images();
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("could not search for " + n.describe() + " in " + clients.region()
+                    + ": " + Ec2Exception.describe(ex), ex);
+        }
+        // galley's own images were made from an HVM, EBS-backed source, checked when it was resolved.
+        return found.stream().filter(SourceResolver::finished)
+                .max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()))
+                .map(i -> Ec2Tags.value(i.tags(), Ec2Tags.MANAGED).isPresent() ? i : check(i));
+    }
+
+    /** Images made before galley (the old upgrade procedure) count; galley's only once complete. */
+    private static boolean finished(Image i) {
+        boolean galleys = Ec2Tags.value(i.tags(), Ec2Tags.MANAGED).isPresent();
+        return !galleys || Ec2Tags.value(i.tags(), Ec2Tags.COMPLETE).isPresent();
+    }
+
     private String fromSsm(String name) {
         try {
             return clients.ssm().getParameter(r -> r.name(name)).parameter().value();
