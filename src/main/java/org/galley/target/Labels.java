@@ -1,0 +1,15 @@
+package org.galley.target;
+
+/** Label and tag keys galley puts on everything it creates, so a sweep can find orphans by build id. */
+public final class Labels {
+    public static final String MANAGED = "org.galley.managed";
+    public static final String BUILD_ID = "org.galley.build-id";
+    public static final String SPEC = "org.galley.spec";
+    public static final String FINGERPRINT = "org.galley.fingerprint";
+    public static final String RECIPES = "org.galley.recipes";
+    public static final String VERSION = "org.galley.version";
+    public static final String SOURCE = "org.galley.source";
+    public static final String INPUTS = "org.galley.inputs";
+
+    private Labels() {}
+}

@@ -1,0 +1,89 @@
+package org.galley.target.docker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.galley.Version;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.galley.spec.ImageNames;
+import org.galley.spec.ImageSpec;
+import org.galley.target.Labels;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * Commits the builder as a local image. Before that it removes galley's key and the
+ * builder's host keys, and it sets labels, command and environment explicitly, since
+ * {@code docker commit} would otherwise copy the container's (Testcontainers' labels,
+ * the authorized key variable) into the image.
+ */
+final class CommitStage implements Stage {
+    static final String RUN_SSHD = "mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e";
+    private static final String SCRUB = "rm -rf " + ContainerStage.KEYS_DIR + " /etc/ssh/ssh_host_*"
+            + " /root/.bash_history /root/.ash_history /tmp/.galley.*";
+
+    private final DockerTarget target;
+    private final ContainerStage builder;
+    private volatile String imageId;
+
+    CommitStage(DockerTarget target, ContainerStage builder) {
+        this.target = target;
+        this.builder = builder;
+    }
+
+    @Override
+    public String name() {
+        return "snapshot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) throws Exception {
+        GenericContainer<?> c = builder.container();
+        ExecResult scrub = c.execInContainer("sh", "-c", SCRUB);
+        if (scrub.getExitCode() != 0) {
+            throw new IllegalStateException("could not remove galley's key from the builder: " + scrub.getStderr());
+        }
+        ctx.checkCancelled(name());
+        ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
+        String repository = d.repository() != null ? d.repository() : "galley/" + ctx.spec.name();
+        String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started));
+        Map<String, String> labels = imageLabels(ctx);
+        imageId = target.client().commitCmd(c.getContainerId())
+                .withRepository(repository).withTag(tag)
+                .withLabels(labels)
+                .withCmd("/bin/sh", "-c", RUN_SSHD)
+                .withEnv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                .withPause(true)
+                .exec();
+        ctx.artifact(new Artifact(imageId, repository + ":" + tag, labels));
+        ctx.listener.info("committed " + repository + ":" + tag + " (" + imageId + ")");
+    }
+
+    /** Spec tags first, so galley's own labels always win. No secret is ever a label. */
+    static Map<String, String> imageLabels(BuildContext ctx) {
+        Map<String, String> labels = new LinkedHashMap<>(ctx.spec.output().tags());
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.SPEC, ctx.spec.name());
+        labels.put(Labels.FINGERPRINT, ctx.fingerprint);
+        labels.put(Labels.BUILD_ID, ctx.buildId);
+        labels.put(Labels.SOURCE, ctx.sourceId);
+        labels.put(Labels.INPUTS, ctx.inputs());
+        labels.put(Labels.VERSION, Version.get());
+        labels.put(Labels.RECIPES, ctx.spec.recipes().stream()
+                .map(r -> r.name() + (r.version() != null ? "@" + r.version() : "")).collect(Collectors.joining(",")));
+        return labels;
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (outcome == Outcome.SUCCEEDED || imageId == null) return;
+        try {
+            target.client().removeImageCmd(imageId).withForce(true).exec();
+            ctx.listener.info("removed image " + imageId + " of the " + outcome.name().toLowerCase() + " build");
+        } catch (RuntimeException e) {
+            ctx.leftover("image " + imageId + ": remove with docker rmi -f " + imageId);
+        }
+    }
+}

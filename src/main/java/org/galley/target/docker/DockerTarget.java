@@ -1,0 +1,88 @@
+package org.galley.target.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Image;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.Stage;
+import org.galley.spec.ImageSpec;
+import org.galley.target.Labels;
+import org.galley.target.Target;
+import org.galley.target.TargetUnavailableException;
+import org.testcontainers.DockerClientFactory;
+
+/** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
+public final class DockerTarget implements Target {
+    private DockerClient client;
+    private ContainerStage containerStage;
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    DockerClient client() {
+        if (client == null) {
+            DockerClientFactory f = DockerClientFactory.instance();
+            if (!f.isDockerAvailable()) {
+                throw new TargetUnavailableException("Docker is not reachable; start the Docker engine (dockerd)"
+                        + " or set DOCKER_HOST, then run again");
+            }
+            client = f.client();
+        }
+        return client;
+    }
+
+    static ImageSpec.Docker settings(ImageSpec spec) {
+        ImageSpec.Docker d = spec.builders().docker();
+        if (d == null) {
+            throw new TargetUnavailableException("spec '" + spec.name() + "' has no 'builders.docker' section;"
+                    + " add one to dry-run it in a container");
+        }
+        return d;
+    }
+
+    @Override
+    public String resolveSource(ImageSpec spec) {
+        String image = settings(spec).image();
+        try {
+            return client().inspectImageCmd(image).exec().getId();
+        } catch (NotFoundException e) {
+            throw new TargetUnavailableException("source image " + image + " is not present locally (no registry"
+                    + " is used); build it with images/build-images.sh");
+        }
+    }
+
+    @Override
+    public Optional<Artifact> findExisting(ImageSpec spec, String fingerprint) {
+        return newest(Map.of(Labels.FINGERPRINT, fingerprint, Labels.SPEC, spec.name()));
+    }
+
+    @Override
+    public Optional<Artifact> findNewest(ImageSpec spec) {
+        return newest(Map.of(Labels.SPEC, spec.name()));
+    }
+
+    private Optional<Artifact> newest(Map<String, String> labels) {
+        List<Image> images = client().listImagesCmd().withLabelFilter(labels).exec();
+        return images.stream().max(Comparator.comparing(Image::getCreated))
+                .map(i -> new Artifact(i.getId(), i.getRepoTags() != null && i.getRepoTags().length > 0
+                        ? i.getRepoTags()[0] : i.getId(), i.getLabels() == null ? Map.of() : i.getLabels()));
+    }
+
+    @Override
+    public Stage provision() {
+        containerStage = new ContainerStage(this);
+        return containerStage;
+    }
+
+    @Override
+    public Stage snapshot() {
+        if (containerStage == null) throw new IllegalStateException("provision() first");
+        return new CommitStage(this, containerStage);
+    }
+}
