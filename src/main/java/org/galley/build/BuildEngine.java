@@ -33,6 +33,8 @@ public final class BuildEngine {
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private final BuildListener listener;
     private volatile BuildContext current;
+    /** Set by a cancel that came before the build had a context (pre-validation), so it is not lost. */
+    private volatile boolean cancelRequested;
 
     public BuildEngine(BuildListener listener) {
         this.listener = listener;
@@ -72,6 +74,7 @@ public final class BuildEngine {
         ctx.keyPair(generateKey());
         ctx.inputs(Fingerprint.label(parts));
         current = ctx;
+        if (cancelRequested) ctx.cancel();
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
                 new ApplyStage(), new VerifyStage()));
         Stage snapshot = target.snapshot();
@@ -101,6 +104,7 @@ public final class BuildEngine {
 
     /** Called from a signal handler: stop at the next safe point and unblock remote I/O. */
     public void cancel() {
+        cancelRequested = true;
         BuildContext ctx = current;
         if (ctx == null) return;
         ctx.cancel();

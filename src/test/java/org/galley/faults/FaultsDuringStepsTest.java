@@ -57,6 +57,7 @@ class FaultsDuringStepsTest {
     }
 
     private static void assertFailedInStep(Run run, String step, String cause) {
+        System.out.println("fault -> exit " + run.exit() + ": " + run.out().strip());
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.BUILD_FAILED);
         assertThat(run.out()).contains("FAILED in stage apply").contains(step).containsIgnoringCase(cause);
         assertThat(run.build().path("galley").path("error").path("stage").asText()).isEqualTo("apply");
