@@ -75,49 +75,60 @@ class ConcurrentBuildsTest {
         int code = Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
                 args.toArray(String[]::new));
 
-        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
-        // Every build is in the one manifest: concurrent appends must not lose one another.
-        JsonNode builds = new ObjectMapper().readTree(manifest.toFile()).path("builds");
-        assertThat(builds).as(read(manifest)).hasSize(4);
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith(".galley-manifest")))
-                    .as("manifest temp files").isEmpty();
-        }
-        Map<String, String> idOf = new HashMap<>();
-        for (JsonNode b : builds) {
-            assertThat(b.path("custom_data").path("status").asText()).isEqualTo("baked");
-            idOf.put(b.path("name").asText(), b.path("packer_run_uuid").asText());
-        }
-        assertThat(idOf.keySet()).containsExactlyInAnyOrderElementsOf(names);
-
-        Map<String, String> builderOf = new HashMap<>();
-        Map<String, String> sshOf = new HashMap<>();
-        for (String name : names) {
-            String log = read(logs.resolve(idOf.get(name) + ".log"));
-            Matcher m = BUILDER.matcher(log);
-            assertThat(m.find()).as("builder line in the log of " + name).isTrue();
-            builderOf.put(name, m.group(1));
-            sshOf.put(name, m.group(2));
-            assertThat(log).contains("/etc/galley-build-name");
-        }
-        for (String name : names) {
-            String log = read(logs.resolve(idOf.get(name) + ".log"));
-            for (String other : names) {
-                if (other.equals(name)) continue;
-                assertThat(log).as("log of " + name).doesNotContain(idOf.get(other)).doesNotContain(other)
-                        .doesNotContain(builderOf.get(other)).doesNotContain("@" + sshOf.get(other) + ":");
+        try {
+            assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+            // Every build is in the one manifest: concurrent appends must not lose one another.
+            JsonNode builds = new ObjectMapper().readTree(manifest.toFile()).path("builds");
+            assertThat(builds).as(read(manifest)).hasSize(4);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith(".galley-manifest")))
+                        .as("manifest temp files").isEmpty();
             }
-            // Each image carries its own build's labels and was verified to hold its own name.
-            List<Image> images = docker().listImagesCmd().withLabelFilter(Map.of(Labels.SPEC, name)).exec();
-            assertThat(images).hasSize(1);
-            assertThat(images.get(0).getLabels()).containsEntry(Labels.BUILD_ID, idOf.get(name))
-                    .containsEntry(Labels.SPEC, name);
-            assertThat(err.toString().lines().filter(l -> l.contains(builderOf.get(name))))
-                    .allMatch(l -> l.contains(name + " | "));
+            Map<String, String> idOf = new HashMap<>();
+            for (JsonNode b : builds) {
+                assertThat(b.path("custom_data").path("status").asText()).isEqualTo("baked");
+                idOf.put(b.path("name").asText(), b.path("packer_run_uuid").asText());
+            }
+            assertThat(idOf.keySet()).containsExactlyInAnyOrderElementsOf(names);
+
+            Map<String, String> builderOf = new HashMap<>();
+            Map<String, String> sshOf = new HashMap<>();
+            for (String name : names) {
+                String log = read(logs.resolve(idOf.get(name) + ".log"));
+                Matcher m = BUILDER.matcher(log);
+                assertThat(m.find()).as("builder line in the log of " + name).isTrue();
+                builderOf.put(name, m.group(1));
+                sshOf.put(name, m.group(2));
+                assertThat(log).contains("/etc/galley-build-name");
+            }
+            for (String name : names) {
+                String log = read(logs.resolve(idOf.get(name) + ".log"));
+                for (String other : names) {
+                    if (other.equals(name)) continue;
+                    assertThat(log).as("log of " + name).doesNotContain(idOf.get(other)).doesNotContain(other)
+                            .doesNotContain(builderOf.get(other)).doesNotContain("@" + sshOf.get(other) + ":");
+                }
+                // Each image carries its own build's labels and was verified to hold its own name.
+                List<Image> images = docker().listImagesCmd().withLabelFilter(Map.of(Labels.SPEC, name)).exec();
+                assertThat(images).hasSize(1);
+                assertThat(images.get(0).getLabels()).containsEntry(Labels.BUILD_ID, idOf.get(name))
+                        .containsEntry(Labels.SPEC, name);
+                assertThat(err.toString().lines().filter(l -> l.contains(builderOf.get(name))))
+                        .allMatch(l -> l.contains(name + " | "));
+            }
+            try (Stream<Path> files = Files.list(logs)) {
+                assertThat(files).hasSize(4);
+            }
+        } finally {
+            AssertionError leak = null;
+            for (String name : names) {
+                try {
+                    assertNothingLeft(name, true);
+                } catch (AssertionError e) {
+                    if (leak == null) leak = e;
+                }
+            }
+            if (leak != null) throw leak;
         }
-        try (Stream<Path> files = Files.list(logs)) {
-            assertThat(files).hasSize(4);
-        }
-        for (String name : names) assertNothingLeft(name, true);
     }
 }

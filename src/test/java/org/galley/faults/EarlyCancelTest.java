@@ -42,8 +42,11 @@ class EarlyCancelTest {
                             java.time.Duration.ofSeconds(30), null));
         }
 
-        assertThat(r.status()).isEqualTo(BuildResult.Status.INTERRUPTED);
-        assertThat(r.steps()).isEmpty();
-        assertNothingLeft(name, false);
+        try {
+            assertThat(r.status()).isEqualTo(BuildResult.Status.INTERRUPTED);
+            assertThat(r.steps()).isEmpty();
+        } finally {
+            assertNothingLeft(name, false);
+        }
     }
 }

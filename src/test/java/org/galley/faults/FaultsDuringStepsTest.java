@@ -75,8 +75,11 @@ class FaultsDuringStepsTest {
         Ledger.fault();
         Run run = build.get(90, TimeUnit.SECONDS);
 
-        assertFailedInStep(run, "wait for the fault", "connection");
-        assertNothingLeft(name, false);
+        try {
+            assertFailedInStep(run, "wait for the fault", "connection");
+        } finally {
+            assertNothingLeft(name, false);
+        }
     }
 
     @Test
@@ -91,8 +94,11 @@ class FaultsDuringStepsTest {
         // SSH keep-alive (5 s interval) must notice the dead peer; no step waits out its command.
         Run run = build.get(100, TimeUnit.SECONDS);
 
-        assertFailedInStep(run, "wait for the fault", "connection");
-        assertNothingLeft(name, false);
+        try {
+            assertFailedInStep(run, "wait for the fault", "connection");
+        } finally {
+            assertNothingLeft(name, false);
+        }
     }
 
     @Test
@@ -106,8 +112,11 @@ class FaultsDuringStepsTest {
 
         Run run = galley(dir, "build", spec.toString(), "--target", "docker", "--force");
 
-        assertFailedInStep(run, "install the relay's helper", "galley-no-such-package");
-        assertNothingLeft(name, false);
+        try {
+            assertFailedInStep(run, "install the relay's helper", "galley-no-such-package");
+        } finally {
+            assertNothingLeft(name, false);
+        }
     }
 
     @Test
@@ -130,7 +139,10 @@ class FaultsDuringStepsTest {
         Ledger.fault();
         Run run = build.get(90, TimeUnit.SECONDS);
 
-        assertFailedInStep(run, "write the relay configuration", "No space left on device");
-        assertNothingLeft(name, false);
+        try {
+            assertFailedInStep(run, "write the relay configuration", "No space left on device");
+        } finally {
+            assertNothingLeft(name, false);
+        }
     }
 }

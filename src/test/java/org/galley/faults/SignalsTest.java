@@ -114,9 +114,12 @@ class SignalsTest {
         // One undisturbed run says how long the whole build takes here and now.
         String calName = uniqueName("sig-cal");
         GalleyProcess cal = new GalleyProcess(dir, spec(dir, calName, steps, verify));
-        assertThat(cal.await()).as(cal.err.toString()).isZero();
+        try {
+            assertThat(cal.await()).as(cal.err.toString()).isZero();
+        } finally {
+            assertNothingLeft(calName, true);
+        }
         double span = cal.seconds();
-        assertNothingLeft(calName, true);
 
         SoftAssertions soft = new SoftAssertions();
         List<String> moments = new ArrayList<>();

@@ -75,9 +75,12 @@ class TransientFailuresTest {
 
         Run run = galley(dir, "build", spec.toString(), "--target", "docker", "--force", "--ssh-timeout", "60");
 
-        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.err()).contains("waiting for SSH");
-        assertThat(run.out()).contains(": baked ");
-        assertNothingLeft(name, true);
+        try {
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+            assertThat(run.err()).contains("waiting for SSH");
+            assertThat(run.out()).contains(": baked ");
+        } finally {
+            assertNothingLeft(name, true);
+        }
     }
 }
