@@ -34,6 +34,8 @@ public final class BuildEngine {
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private final BuildListener listener;
     private volatile BuildContext current;
+    /** Set by a cancel that came before the build had a context (pre-validation), so it is not lost. */
+    private volatile boolean cancelRequested;
 
     public BuildEngine(BuildListener listener) {
         this.listener = listener;
@@ -74,6 +76,7 @@ public final class BuildEngine {
         ctx.inputs(Fingerprint.label(parts));
         if (spec.output().versioned()) ctx.version(nextVersion(spec, target));
         current = ctx;
+        if (cancelRequested) ctx.cancel();
         SmartHostQueue.Provider queues = target instanceof SmartHostQueue.Provider p ? p : null;
         List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
                 new ApplyStage(target), new VerifyStage("verify", queues)));
@@ -120,6 +123,7 @@ public final class BuildEngine {
 
     /** Called from a signal handler: stop at the next safe point and unblock remote I/O. */
     public void cancel() {
+        cancelRequested = true;
         BuildContext ctx = current;
         if (ctx == null) return;
         ctx.cancel();

@@ -78,8 +78,11 @@ public final class Manifest {
         return doc;
     }
 
-    /** Appends the build to the manifest file, written atomically. */
-    public static void append(Path file, BuildResult r) throws IOException {
+    /**
+     * Appends the build to the manifest file, written atomically. Synchronized: the builds
+     * of one --parallel run finish together, and unserialized read-modify-writes lose entries.
+     */
+    public static synchronized void append(Path file, BuildResult r) throws IOException {
         ObjectNode root;
         if (Files.exists(file)) {
             root = (ObjectNode) JSON.readTree(file.toFile());
