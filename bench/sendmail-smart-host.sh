@@ -19,5 +19,10 @@ if ! grep -qxF "$line" "$mc"; then
     cat "$mc.new" > "$mc" && rm -f "$mc.new"
   fi
   make -C /etc/mail
-  service sendmail restart
+  # The same reload as the recipe (a HUP, or a start).
+  reloaded=
+  for f in /run/sendmail/mta/sendmail.pid /run/sendmail.pid /var/run/sendmail.pid; do
+    pid=$(head -n 1 "$f" 2>/dev/null) && kill -0 "$pid" 2>/dev/null && { kill -HUP "$pid"; reloaded=1; break; }
+  done
+  [ -n "$reloaded" ] || /usr/sbin/sendmail -bd -q1m
 fi
