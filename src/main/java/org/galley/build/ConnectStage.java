@@ -2,14 +2,21 @@ package org.galley.build;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.Builder;
+import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.transport.ObservedRemote;
 import org.galley.transport.Remote;
 import org.galley.transport.SshRemote;
 
-/** Opens the one SSH connection that every step and check of the build reuses. */
+/**
+ * Opens the one SSH connection that every step and check of the build reuses. When SSH
+ * or readiness times out, the failure carries what the target can tell about the builder
+ * (EC2: console output, security group, route), since "timed out" alone says nothing.
+ */
 final class ConnectStage implements Stage {
     private final Duration deadline;
     private volatile Remote remote;
@@ -26,12 +33,30 @@ final class ConnectStage implements Stage {
     @Override
     public void run(BuildContext ctx) throws IOException {
         Builder b = ctx.builder();
-        SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
-                (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
-        remote = new ObservedRemote(ssh, ctx.listener::remoteCommand);
-        ctx.remote(remote);
-        ctx.listener.info("connected to " + ssh.describe());
-        Readiness.await(remote, deadline, ctx.listener::waiting);
+        Instant t0 = Instant.now();
+        try {
+            SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
+                    (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
+            remote = new ObservedRemote(ssh, ctx.listener::remoteCommand);
+            ctx.remote(remote);
+            ctx.listener.info("connected to " + ssh.describe());
+            Readiness.await(remote, deadline, ctx.listener::waiting);
+        } catch (IOException | RuntimeException e) {
+            if (ctx.cancelled() || Thread.currentThread().isInterrupted()) throw e;
+            String facts = facts(b);
+            if (facts.isBlank()) throw e;
+            throw new BuildFailedException(name(), null, "connect failed: " + Pipeline.message(e) + "\n" + facts, e);
+        } finally {
+            ctx.phase("ssh-wait", Duration.between(t0, Instant.now()));
+        }
+    }
+
+    private static String facts(Builder b) {
+        try {
+            return b.diagnose().get();
+        } catch (RuntimeException e) {
+            return "(could not gather diagnostics: " + Pipeline.message(e) + ")";
+        }
     }
 
     @Override
