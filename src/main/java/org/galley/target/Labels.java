@@ -10,6 +10,8 @@ public final class Labels {
     public static final String VERSION = "org.galley.version";
     public static final String SOURCE = "org.galley.source";
     public static final String INPUTS = "org.galley.inputs";
+    /** When a temporary resource may be removed by any sweep, running build or not (ISO-8601 instant). */
+    public static final String EXPIRES = "org.galley.expires";
 
     private Labels() {}
 }

@@ -83,8 +83,19 @@ public final class DockerTarget implements Target {
 
     @Override
     public Stage provision() {
-        containerStage = new ContainerStage(this);
+        containerStage = new ContainerStage(this, null);
         return containerStage;
+    }
+
+    @Override
+    public Stage reattach(org.galley.ledger.Journal journal) {
+        containerStage = new ContainerStage(this, journal);
+        return containerStage;
+    }
+
+    @Override
+    public org.galley.ledger.Reclaimer reclaimer() {
+        return new DockerReclaimer(client());
     }
 
     @Override
