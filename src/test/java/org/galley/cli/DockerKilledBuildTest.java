@@ -73,11 +73,12 @@ class DockerKilledBuildTest {
 
         long seed = System.nanoTime();
         Random random = new Random(seed);
+        int released = 1;
         for (int i = 0; i < 10; i++) {
-            long at = 200 + (long) (random.nextDouble() * wholeMillis);
+            long at = 200 + (long) (random.nextDouble() * wholeMillis * 0.9);
             ChildGalley child = build(specFile);
             Thread.sleep(at);
-            child.kill();
+            if (!child.kill()) released++;
             List<String> killed = Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
                     .filter(j -> !"succeeded".equals(j.end())).map(Journal::buildId).toList();
 
@@ -91,7 +92,7 @@ class DockerKilledBuildTest {
                 assertThat(DockerResources.images(Labels.BUILD_ID, id)).as(context).isEmpty();
             }
             assertThat(DockerResources.containers(Labels.SPEC, spec)).as(context).isEmpty();
-            assertThat(DockerResources.images(Labels.SPEC, spec)).as("only the released image: " + context).hasSize(1);
+            assertThat(DockerResources.images(Labels.SPEC, spec)).as("only released images: " + context).hasSize(released);
             assertThat(Journal.all(dir.resolve("ledger")).stream().map(Journal::read).map(Journal::buildId)
                     .filter(killed::contains)).as("journals of killed builds: " + context).isEmpty();
         }

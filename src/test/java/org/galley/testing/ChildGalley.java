@@ -39,10 +39,12 @@ public final class ChildGalley {
         return new ChildGalley(pb.start(), out);
     }
 
-    /** SIGKILL: no shutdown hook, no cleanup, no last ledger line. */
-    public void kill() throws InterruptedException {
+    /** SIGKILL: no shutdown hook, no cleanup, no last ledger line. False when it had already finished. */
+    public boolean kill() throws InterruptedException {
+        boolean alive = process.isAlive();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        return alive;
     }
 
     public int await(Duration timeout) throws InterruptedException {
