@@ -67,33 +67,48 @@ public final class Reclaim {
         return found;
     }
 
+    /**
+     * Recorded resources first; then the label or tag sweep, which also catches a create the
+     * dead process had in flight (the engine finishes it after the client died); then one
+     * more try for what failed the first time (a network still holding that container).
+     */
     private List<Found> reclaim(Journal j, Reclaimer r, boolean dryRun) {
         List<Found> found = new ArrayList<>();
         List<Journal.Resource> todo = new ArrayList<>(j.outstanding());
         todo.sort(Comparator.comparingInt(x -> r.order(x.kind())));
-        boolean all = true;
-        for (Journal.Resource res : todo) {
-            if (dryRun) {
-                found.add(new Found(j.buildId(), res.kind(), res.ref(), false, "dry run"));
-                continue;
-            }
-            try {
-                r.remove(j, res);
-                found.add(new Found(j.buildId(), res.kind(), res.ref(), true, null));
-            } catch (RuntimeException e) {
-                all = false;
-                found.add(new Found(j.buildId(), res.kind(), res.ref(), false, e.getMessage()));
-            }
+        if (dryRun) {
+            todo.forEach(res -> found.add(new Found(j.buildId(), res.kind(), res.ref(), false, "dry run")));
+            return found;
         }
-        if (dryRun) return found;
+        List<Journal.Resource> failed = new ArrayList<>();
+        for (Journal.Resource res : todo) {
+            if (remove(j, r, res) == null) found.add(new Found(j.buildId(), res.kind(), res.ref(), true, null));
+            else failed.add(res);
+        }
+        boolean all = true;
         try {
             for (String s : r.sweep(j)) found.add(new Found(j.buildId(), "by label", s, true, null));
         } catch (RuntimeException e) {
             all = false;
             found.add(new Found(j.buildId(), "by label", j.buildId(), false, e.getMessage()));
         }
+        for (Journal.Resource res : failed) {
+            String error = remove(j, r, res);
+            all &= error == null;
+            found.add(new Found(j.buildId(), res.kind(), res.ref(), error == null, error));
+        }
         if (all) j.forget();
         return found;
+    }
+
+    /** null when removed (or already gone), else why not. */
+    private static String remove(Journal j, Reclaimer r, Journal.Resource res) {
+        try {
+            r.remove(j, res);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
     }
 
     private static boolean expired(Journal j) {

@@ -82,10 +82,12 @@ class DockerKilledBuildTest {
             List<String> killed = Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
                     .filter(j -> !"succeeded".equals(j.end())).map(Journal::buildId).toList();
 
+            StringBuilder journals = new StringBuilder();
+            for (Path f : Journal.all(dir.resolve("ledger"))) journals.append(f).append('\n').append(Files.readString(f));
             CliRun cleanup = CliRun.of("cleanup", "--target", "docker", "--ledger-dir", dir.resolve("ledger").toString());
 
             String context = "killed after " + at + " ms of " + wholeMillis + " (seed " + seed + ")\n"
-                    + child.output() + "\n--- cleanup\n" + cleanup;
+                    + child.output() + "\n--- journals\n" + journals + "\n--- cleanup\n" + cleanup;
             assertThat(cleanup.exit()).as(context).isZero();
             for (String id : killed) {
                 DockerResources.assertNothingLabelled(Labels.BUILD_ID, id);

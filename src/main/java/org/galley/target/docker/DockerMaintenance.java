@@ -51,12 +51,14 @@ public final class DockerMaintenance {
             found.add(remove(i.getLabels(), "candidate image", i.getId(), dryRun,
                     () -> client.removeImageCmd(i.getId()).withForce(true).exec()));
         }
-        client.listNetworksCmd().withFilter("label", List.of(Labels.MANAGED + "=true")).exec().forEach(n -> {
-            // Networks carry no creation time here; one whose build is not running and has no container is an orphan.
-            String build = n.getLabels() == null ? null : n.getLabels().get(Labels.BUILD_ID);
-            if (build == null || running.test(build) || !n.getContainers().isEmpty()) return;
+        for (var n : client.listNetworksCmd().withFilter("label", List.of(Labels.MANAGED + "=true")).exec()) {
+            Instant created = n.getCreated() == null ? Instant.now() : n.getCreated().toInstant();
+            if (!orphan(n.getLabels(), created, cutoff, running)) continue;
+            // The list does not say which containers use a network; an inspect does.
+            var inUse = client.inspectNetworkCmd().withNetworkId(n.getId()).exec().getContainers();
+            if (inUse != null && !inUse.isEmpty()) continue;
             found.add(remove(n.getLabels(), "network", n.getName(), dryRun, () -> client.removeNetworkCmd(n.getId()).exec()));
-        });
+        }
         return found;
     }
 
