@@ -51,6 +51,17 @@ final class ApplyStage implements Stage {
         }
     }
 
+    /** Resumed past a passed apply: every step is listed as skipped, so the manifest shows nothing ran twice. */
+    @Override
+    public void skipped(BuildContext ctx) {
+        for (Recipe recipe : ctx.spec.recipes()) {
+            for (Step step : recipe.steps()) {
+                ctx.addStep(new StepResult(recipe.name(), step.meta().id(), step.meta().label(), step.type(),
+                        StepResult.Status.SKIPPED, "applied before the build was resumed", java.time.Duration.ZERO));
+            }
+        }
+    }
+
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
         if (reboots != null) reboots.close();

@@ -14,7 +14,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.ledger.Journal;
+import org.galley.ledger.Ledger;
+import org.galley.ledger.Reclaim;
+import org.galley.ledger.Reclaimer;
 import org.galley.pipeline.Artifact;
+import org.galley.pipeline.OnError;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.BuildInterruptedException;
@@ -53,12 +58,14 @@ public final class BuildEngine {
      */
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
         Instant t0 = Instant.now();
-        String buildId = newBuildId();
+        Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
+        String buildId = resumed != null ? resumed.buildId() : newBuildId();
         secrets.preload(spec.recipes(), spec.file().getParent());
         String sourceId = target.resolveSource(spec);
         Map<String, String> parts = Fingerprint.parts(spec, sourceId);
         String fingerprint = Fingerprint.combine(target.name(), parts);
-        if (!opts.force() && target.makesImage()) {
+        if (resumed != null) Resume.checkFingerprint(resumed, fingerprint);
+        if (resumed == null && !opts.force() && target.makesImage()) {
             Optional<Artifact> existing = target.findExisting(spec, fingerprint);
             if (existing.isPresent()) {
                 listener.info("image " + existing.get().name() + " already has fingerprint "
@@ -68,17 +75,20 @@ public final class BuildEngine {
                         Duration.between(t0, Instant.now())));
             }
         }
+        reclaimDeadBuilds(spec, target, opts);
         BuildLog log = openLog(opts, buildId);
         List<BuildListener> sinks = log == null ? List.of(listener) : List.of(listener, log);
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
-        ctx.keyPair(generateKey());
+        ctx.ledger(openLedger(opts, resumed, buildId, spec, target, fingerprint));
+        ctx.keyPair(resumed != null ? Resume.loadKey(resumed) : generateKey());
         ctx.inputs(Fingerprint.label(parts));
         if (spec.output().versioned()) ctx.version(nextVersion(spec, target));
         current = ctx;
         if (cancelRequested) ctx.cancel();
         SmartHostQueue.Provider queues = target instanceof SmartHostQueue.Provider p ? p : null;
-        List<Stage> stages = new ArrayList<>(List.of(target.provision(), new ConnectStage(opts.sshTimeout()),
+        Stage provision = resumed != null ? target.reattach(resumed) : target.provision();
+        List<Stage> stages = new ArrayList<>(List.of(provision, new ConnectStage(opts.sshTimeout()),
                 new ApplyStage(target), new VerifyStage("verify", queues)));
         Stage snapshot = target.snapshot();
         if (snapshot != null) stages.add(snapshot);
@@ -93,7 +103,7 @@ public final class BuildEngine {
         String stage = null;
         String step = null;
         try {
-            new Pipeline(stages, opts.onError()).run(ctx);
+            new Pipeline(stages, opts.onError(), resumed != null ? Resume.passed(resumed) : java.util.Set.of()).run(ctx);
         } catch (BuildInterruptedException e) {
             status = BuildResult.Status.INTERRUPTED;
             error = e.getMessage();
@@ -104,11 +114,61 @@ public final class BuildEngine {
             step = e.step();
         } finally {
             current = null;
+            endLedger(ctx, status, opts);
             if (log != null) log.close();
         }
+        List<String> api = new ArrayList<>(target.apiFailures());
+        BuildResult.Timing timing = new BuildResult.Timing(ctx.stageRecords(), ctx.phases(), api, resumed != null);
         return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId, status,
                 status == BuildResult.Status.BAKED ? ctx.artifact() : null, ctx.steps(), ctx.checks(),
-                ctx.leftovers(), error, stage, step, Duration.between(t0, Instant.now())));
+                ctx.leftovers(), error, stage, step, Duration.between(t0, Instant.now()), timing));
+    }
+
+    /** What dead builds of this spec (killed, their lock free) left is removed before anything new is made. */
+    private void reclaimDeadBuilds(ImageSpec spec, Target target, BuildOptions opts) {
+        Reclaimer r = opts.ledgerDir() == null ? null : target.reclaimer();
+        if (r == null) return;
+        var found = new Reclaim(opts.ledgerDir(), List.of(r), listener::info).run(
+                j -> spec.name().equals(j.header("spec")) && target.name().equals(j.header("target")), false, false);
+        for (Reclaim.Found f : found) {
+            if (f.removed()) listener.info("removed " + f.kind() + " " + f.ref() + " left by dead build " + f.buildId());
+            else listener.warn(f.kind() + " " + f.ref() + " of dead build " + f.buildId() + " is still there: " + f.note());
+        }
+    }
+
+    private static Ledger openLedger(BuildOptions opts, Journal resumed, String buildId, ImageSpec spec, Target target,
+                                     String fingerprint) {
+        if (resumed != null) return Ledger.reopen(opts.ledgerDir(), buildId);
+        if (opts.ledgerDir() == null) return Ledger.NONE;
+        Map<String, String> header = new java.util.LinkedHashMap<>();
+        header.put("spec", spec.name());
+        header.put("spec_file", spec.file().toAbsolutePath().toString());
+        header.put("target", target.name());
+        header.put("fingerprint", fingerprint);
+        header.put("on_error", opts.onError().name());
+        header.put("started", Instant.now().toString());
+        header.put("pid", String.valueOf(ProcessHandle.current().pid()));
+        return Ledger.create(opts.ledgerDir(), buildId, header);
+    }
+
+    /**
+     * A builder kept with --on-error=abort keeps its login key (0600, beside the journal) so
+     * --resume can reconnect; in every other ending the key file goes.
+     */
+    private void endLedger(BuildContext ctx, BuildResult.Status status, BuildOptions opts) {
+        Ledger l = ctx.ledger();
+        if (!l.enabled()) return;
+        boolean aborted = status == BuildResult.Status.FAILED && opts.onError() == OnError.abort && ctx.builder() != null;
+        try {
+            if (aborted) Resume.saveKey(l.keyFile(), ctx.keyPair());
+            else java.nio.file.Files.deleteIfExists(l.keyFile());
+            l.end(aborted ? "aborted" : status == BuildResult.Status.BAKED || status == BuildResult.Status.APPLIED
+                    ? "succeeded" : status.name().toLowerCase());
+        } catch (IOException | RuntimeException e) {
+            listener.warn("could not finish the build ledger " + l.file() + ": " + e.getMessage());
+        } finally {
+            l.close();
+        }
     }
 
     /** ${version}: the previous image's version bumped as the spec says, or the first version. */

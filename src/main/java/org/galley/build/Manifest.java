@@ -66,7 +66,24 @@ public final class Manifest {
         }
         ArrayNode left = g.putArray("leftovers");
         r.leftovers().forEach(left::add);
+        timing(g, r.timing());
         return b;
+    }
+
+    /** Where the wall-clock went, and the failed API calls with their request ids. */
+    private static void timing(ObjectNode g, BuildResult.Timing t) {
+        if (t.resumed()) g.put("resumed", true);
+        ArrayNode stages = g.putArray("stages");
+        for (var s : t.stages()) {
+            ObjectNode n = stages.addObject();
+            n.put("name", s.name());
+            n.put("status", s.status());
+            n.put("duration_ms", s.took().toMillis());
+        }
+        ObjectNode phases = g.putObject("phases_ms");
+        t.phases().forEach((k, v) -> phases.put(k, v.toMillis()));
+        ArrayNode api = g.putArray("api_failures");
+        t.apiFailures().forEach(api::add);
     }
 
     /** The `--output json` document: the builds of this run in the manifest's shape. */

@@ -82,6 +82,16 @@ final class BuildCommand extends Commands {
             description = "skip booting the candidate image and verifying it again before it is released")
     boolean noFirstBoot;
 
+    @Option(names = "--ledger-dir", defaultValue = ".galley/ledger",
+            description = "where each build's journal of created resources goes (0700), so galley cleanup and the"
+                    + " next build remove what a killed build left; default: ${DEFAULT-VALUE}")
+    Path ledgerDir;
+
+    @Option(names = "--resume", paramLabel = "BUILD_ID",
+            description = "continue a build that failed with --on-error=abort on the builder it kept, skipping the"
+                    + " stages that passed (one spec only)")
+    String resume;
+
     @Option(names = "--no-color", description = "plain lines, no colours or in-place updates (also when CI or NO_COLOR is set)")
     boolean noColor;
 
@@ -96,6 +106,10 @@ final class BuildCommand extends Commands {
             err().println("galley: --parallel must be at least 1");
             return ExitCodes.BAD_INPUT;
         }
+        if (resume != null && specFiles.size() != 1) {
+            err().println("galley: --resume continues one build; give exactly one spec");
+            return ExitCodes.BAD_INPUT;
+        }
         // Every spec is validated before any build starts.
         List<ImageSpec> specs = new ArrayList<>();
         for (Path p : specFiles) specs.add(load(p, target));
@@ -107,7 +121,7 @@ final class BuildCommand extends Commands {
         }
         Ec2Options ec2;
         try {
-            ec2 = Ec2Options.of(aws.endpointUrl, aws.region, sshCidr, Ec2Options.HostKeyPolicy.of(hostKeyPolicy), hostKeys);
+            ec2 = aws.options(sshCidr, Ec2Options.HostKeyPolicy.of(hostKeyPolicy), hostKeys);
         } catch (IllegalArgumentException e) {
             err().println("galley: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -117,7 +131,8 @@ final class BuildCommand extends Commands {
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
                 try (Target t = Targets.create(target, null, ec2)) {
                     return engines.get(i).build(specs.get(i), t, SecretStore.withAws(), new BuildOptions(target, force,
-                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot));
+                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot)
+                            .withLedger(ledgerDir).withResume(resume));
                 }
             });
         }

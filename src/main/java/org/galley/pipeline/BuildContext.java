@@ -1,10 +1,12 @@
 package org.galley.pipeline;
 
 import java.security.KeyPair;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.galley.ledger.Ledger;
 import org.galley.recipe.Secrets;
 import org.galley.spec.ImageSpec;
 import org.galley.step.StepResult;
@@ -26,6 +28,10 @@ public final class BuildContext {
     public final Secrets.SecretResolver secrets;
     public final Instant started = Instant.now();
 
+    private volatile Ledger ledger = Ledger.NONE;
+    private final List<StageRecord> stages = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Map<String, Duration> phases = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    private final List<String> apiFailures = Collections.synchronizedList(new ArrayList<>());
     private volatile KeyPair keyPair;
     private volatile Builder builder;
     private volatile Remote remote;
@@ -48,6 +54,35 @@ public final class BuildContext {
         this.listener = listener;
         this.secrets = secrets;
     }
+
+    /** One stage as it ran: passed, failed, or skipped (a resumed build). */
+    public record StageRecord(String name, String status, Duration took) {}
+
+    /** The build's crash-safe journal; {@link Ledger#NONE} when the build keeps none. */
+    public Ledger ledger() { return ledger; }
+
+    public void ledger(Ledger l) { ledger = l; }
+
+    public void stageRecord(String name, String status, Duration took) {
+        stages.add(new StageRecord(name, status, took));
+        ledger.stage(name, status, took.toMillis());
+    }
+
+    public List<StageRecord> stageRecords() { return List.copyOf(stages); }
+
+    /** Adds wall-clock time to a named phase (launch, ssh-wait, stop, snapshot, copy) for the manifest. */
+    public void phase(String name, Duration took) { phases.merge(name, took, Duration::plus); }
+
+    public java.util.Map<String, Duration> phases() {
+        synchronized (phases) {
+            return new java.util.LinkedHashMap<>(phases);
+        }
+    }
+
+    /** A failed cloud API call ("ec2:CreateImage InvalidParameter request-id"), for the failure report. */
+    public void apiFailure(String what) { apiFailures.add(what); }
+
+    public List<String> apiFailures() { return List.copyOf(apiFailures); }
 
     public KeyPair keyPair() { return keyPair; }
 

@@ -8,7 +8,13 @@ import org.galley.transport.SshRemote;
 /**
  * A provisioned builder as the connect stage sees it: where SSH answers, which host
  * keys to trust, which key to log in with, and for --on-error=abort how to reach and
- * remove it by hand.
+ * remove it by hand. {@code diagnose} gathers what the target knows when SSH or
+ * readiness times out (the console, the network path); it must not throw.
  */
 public record Builder(String id, SshRemote.Endpoint endpoint, HostKeyVerifier hostKeys, Supplier<KeyProvider> login,
-                      String reachHint, String removeHint) {}
+                      String reachHint, String removeHint, Supplier<String> diagnose) {
+    public Builder(String id, SshRemote.Endpoint endpoint, HostKeyVerifier hostKeys, Supplier<KeyProvider> login,
+                   String reachHint, String removeHint) {
+        this(id, endpoint, hostKeys, login, reachHint, removeHint, () -> "");
+    }
+}

@@ -14,10 +14,17 @@ import java.util.List;
 public final class Pipeline {
     private final List<Stage> stages;
     private final OnError onError;
+    private final java.util.Set<String> skip;
 
     public Pipeline(List<Stage> stages, OnError onError) {
+        this(stages, onError, java.util.Set.of());
+    }
+
+    /** @param skip stages that passed in an earlier attempt of the build (--resume): not run, shown as skipped */
+    public Pipeline(List<Stage> stages, OnError onError, java.util.Set<String> skip) {
         this.stages = List.copyOf(stages);
         this.onError = onError;
+        this.skip = java.util.Set.copyOf(skip);
     }
 
     public void run(BuildContext ctx) {
@@ -29,6 +36,12 @@ public final class Pipeline {
             for (Stage stage : stages) {
                 current = stage.name();
                 ctx.checkCancelled(current);
+                if (skip.contains(current)) {
+                    stage.skipped(ctx);
+                    ctx.stageRecord(current, "skipped", Duration.ZERO);
+                    ctx.listener.info("stage " + current + " skipped: it passed before the build was resumed");
+                    continue;
+                }
                 started.push(stage);
                 Instant t0 = Instant.now();
                 ctx.listener.stageStarted(current);
@@ -37,7 +50,9 @@ public final class Pipeline {
                     stage.run(ctx);
                     ok = true;
                 } finally {
-                    ctx.listener.stageFinished(current, Duration.between(t0, Instant.now()), ok);
+                    Duration took = Duration.between(t0, Instant.now());
+                    ctx.stageRecord(current, ok ? "passed" : "failed", took);
+                    ctx.listener.stageFinished(current, took, ok);
                 }
             }
         } catch (BuildInterruptedException | BuildFailedException e) {

@@ -17,5 +17,8 @@ public interface Stage {
      */
     default void cleanup(BuildContext ctx, Outcome outcome) {}
 
+    /** The stage passed in an earlier attempt and is not run again (--resume); it may record what it stood for. */
+    default void skipped(BuildContext ctx) {}
+
     enum Outcome { SUCCEEDED, FAILED, INTERRUPTED }
 }

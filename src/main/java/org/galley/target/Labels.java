@@ -12,6 +12,8 @@ public final class Labels {
     public static final String INPUTS = "org.galley.inputs";
     /** The rendered image name (a Docker tag cannot hold it: spaces), read back to bump ${version}. */
     public static final String IMAGE_NAME = "org.galley.image-name";
+    /** When a temporary resource may be removed by any sweep, running build or not (ISO-8601 instant). */
+    public static final String EXPIRES = "org.galley.expires";
 
     private Labels() {}
 }

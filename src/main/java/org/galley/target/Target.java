@@ -69,6 +69,28 @@ public interface Target extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Removes what dead builds of this target left, by their journals (see
+     * org.galley.ledger); null when the target creates nothing (ssh).
+     */
+    default org.galley.ledger.Reclaimer reclaimer() {
+        return null;
+    }
+
+    /**
+     * The provision stage of a resumed build: finds the builder the failed attempt kept
+     * (from its journal) instead of creating one, and removes it in cleanup like provision does.
+     */
+    default Stage reattach(org.galley.ledger.Journal journal) {
+        throw new org.galley.spec.SpecException(java.util.List.of(new org.galley.spec.Problem(
+                org.galley.spec.Location.of("--resume"), "target " + name() + " cannot resume a build")));
+    }
+
+    /** The cloud API calls of this build that failed, with their request ids (for the manifest). */
+    default java.util.List<String> apiFailures() {
+        return java.util.List.of();
+    }
+
     @Override
     default void close() {}
 }

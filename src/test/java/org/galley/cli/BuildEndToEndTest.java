@@ -62,14 +62,16 @@ class BuildEndToEndTest {
     }
 
     private CliRun build(String spec, String... options) {
-        String[] args = new String[options.length + 6];
+        String[] args = new String[options.length + 8];
         args[0] = "build";
         args[1] = spec(spec);
         args[2] = "--manifest";
         args[3] = tmp.resolve("manifest.json").toString();
         args[4] = "--log-dir";
         args[5] = tmp.resolve("logs").toString();
-        System.arraycopy(options, 0, args, 6, options.length);
+        args[6] = "--ledger-dir";
+        args[7] = tmp.resolve("ledger").toString();
+        System.arraycopy(options, 0, args, 8, options.length);
         return CliRun.of(args);
     }
 

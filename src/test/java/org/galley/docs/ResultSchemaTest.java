@@ -29,7 +29,11 @@ class ResultSchemaTest {
                 List.of(new StepResult("relay", "smart-host", "point SMART_HOST", "line-in-file",
                         StepResult.Status.CHANGED, "line set", Duration.ofMillis(5))),
                 List.of(new CheckResult("DS line", true, "passed", Duration.ofMillis(3))), List.of(), null, null, null,
-                Duration.ofSeconds(9));
+                Duration.ofSeconds(9), new BuildResult.Timing(List.of(
+                        new org.galley.pipeline.BuildContext.StageRecord("provision", "passed", Duration.ofSeconds(3)),
+                        new org.galley.pipeline.BuildContext.StageRecord("apply", "skipped", Duration.ZERO)),
+                        Map.of("launch", Duration.ofSeconds(2), "ssh-wait", Duration.ofSeconds(1)),
+                        List.of("ec2:CreateImage InvalidParameter (request id 1f2e)"), true));
     }
 
     static BuildResult failed() {
@@ -44,6 +48,8 @@ class ResultSchemaTest {
         assertThat(schema().validate(doc)).isEmpty();
         assertThat(doc.at("/builds/1/galley/error/stage").asText()).isEqualTo("apply");
         assertThat(doc.at("/last_run_uuid").asText()).isEqualTo("20261125-120001-abcdef");
+        assertThat(doc.at("/builds/0/galley/stages/1/status").asText()).isEqualTo("skipped");
+        assertThat(doc.at("/builds/0/galley/phases_ms/launch").asLong()).isEqualTo(2000);
     }
 
     @Test

@@ -44,24 +44,49 @@ public final class Ec2TestBed {
                 .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1).withStartupTimeout(Duration.ofSeconds(30)));
     }
 
+    /**
+     * An instance stand-in for a galley in another JVM, where no interceptor can deliver the
+     * imported key: sshd accepts whatever key the client offers (AuthorizedKeysCommand echoes
+     * it back), as if cloud-init had installed the build's key pair.
+     */
+    public static GenericContainer<?> anyKeyStandIn() {
+        return new GenericContainer<>(DockerImageName.parse("galley/debian-sshd:bookworm"))
+                .withCommand("/bin/sh", "-c", "mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e"
+                        + " -o PasswordAuthentication=no -o AuthorizedKeysCommandUser=nobody"
+                        + " -o 'AuthorizedKeysCommand=/bin/echo %t %k'")
+                .withExposedPorts(22)
+                .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1).withStartupTimeout(Duration.ofSeconds(30)));
+    }
+
     public static Set<String> hostKeys(GenericContainer<?> c) throws Exception {
         var r = c.execInContainer("sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub");
         return HostKeys.fromPublicKeyLines(r.getStdout()).pinned();
     }
 
-    /** What cloud-init does with the key pair on a real instance. */
+    /**
+     * What cloud-init does with the key pair on a real instance: installs it at the first
+     * boot of every instance launched with it (the builder, then the candidate, whose image
+     * no longer holds galley's key).
+     */
     public static ExecutionInterceptor keyDelivery(GenericContainer<?> c) {
+        java.util.Map<String, String> imported = new java.util.concurrent.ConcurrentHashMap<>();
         return new ExecutionInterceptor() {
             @Override
             public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                String line = null;
                 if (context.request() instanceof ImportKeyPairRequest r) {
-                    String line = r.publicKeyMaterial().asUtf8String().strip();
-                    try {
-                        c.execInContainer("sh", "-c", "printf '%s\\n' '" + line + "' >> /root/.ssh/authorized_keys"
-                                + " && chmod 600 /root/.ssh/authorized_keys");
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                    line = r.publicKeyMaterial().asUtf8String().strip();
+                    imported.put(r.keyName(), line);
+                } else if (context.request() instanceof software.amazon.awssdk.services.ec2.model.RunInstancesRequest r
+                        && r.keyName() != null) {
+                    line = imported.get(r.keyName());
+                }
+                if (line == null) return;
+                try {
+                    c.execInContainer("sh", "-c", "printf '%s\\n' '" + line + "' >> /root/.ssh/authorized_keys"
+                            + " && chmod 600 /root/.ssh/authorized_keys");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
             }
         };

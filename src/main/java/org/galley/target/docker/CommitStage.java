@@ -11,7 +11,7 @@ import org.galley.spec.ImageNames;
 import org.galley.spec.ImageSpec;
 import org.galley.target.Labels;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.ExecInContainerPattern;
 
 /**
  * Commits the builder as a local image. Before that it removes galley's key and the
@@ -24,6 +24,7 @@ final class CommitStage implements Stage {
     static final String RUN_SSHD = ContainerStage.BOOT
             + " mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e";
     static final String CANDIDATE_PREFIX = "candidate-";
+    static final String IMAGE = "docker.image";
     private static final String SCRUB = "rm -rf " + ContainerStage.KEYS_DIR + " /etc/ssh/ssh_host_*"
             + " /root/.bash_history /root/.ash_history /tmp/.galley.*";
 
@@ -44,8 +45,9 @@ final class CommitStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
-        GenericContainer<?> c = builder.container();
-        ExecResult scrub = c.execInContainer("sh", "-c", SCRUB);
+        String containerId = builder.builderId();
+        ExecResult scrub = ExecInContainerPattern.execInContainer(target.client(),
+                target.client().inspectContainerCmd(containerId).exec(), "sh", "-c", SCRUB);
         if (scrub.getExitCode() != 0) {
             throw new IllegalStateException("could not remove galley's key from the builder: " + scrub.getStderr());
         }
@@ -58,13 +60,15 @@ final class CommitStage implements Stage {
         String candidateTag = CANDIDATE_PREFIX + ctx.buildId;
         Map<String, String> labels = imageLabels(ctx);
         labels.put(Labels.IMAGE_NAME, ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
-        imageId = target.client().commitCmd(c.getContainerId())
+        ctx.ledger().intent(IMAGE, repository + ":" + candidateTag, Map.of());
+        imageId = target.client().commitCmd(containerId)
                 .withRepository(repository).withTag(candidateTag)
                 .withLabels(labels)
                 .withCmd("/bin/sh", "-c", RUN_SSHD)
                 .withEnv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
                 .withPause(true)
                 .exec();
+        ctx.ledger().created(IMAGE, imageId, Map.of("name", repository + ":" + candidateTag));
         ctx.artifact(new Artifact(imageId, repository + ":" + candidateTag, labels));
         ctx.listener.info("committed candidate " + repository + ":" + candidateTag + " (" + imageId + ")");
     }
@@ -94,6 +98,7 @@ final class CommitStage implements Stage {
         if (outcome == Outcome.SUCCEEDED || imageId == null) return;
         try {
             target.client().removeImageCmd(imageId).withForce(true).exec();
+            ctx.ledger().removed(IMAGE, imageId);
             ctx.listener.info("removed image " + imageId + " of the " + outcome.name().toLowerCase() + " build");
         } catch (RuntimeException e) {
             ctx.leftover("image " + imageId + ": remove with docker rmi -f " + imageId);

@@ -118,7 +118,7 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
 
     @Override
     public Stage provision() {
-        containerStage = new ContainerStage(this);
+        containerStage = new ContainerStage(this, null);
         return containerStage;
     }
 
@@ -129,6 +129,17 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
             return Optional.empty();
         }
         return Optional.of(new PostfixQueue(containerStage.services(), containerStage.smartHost()));
+    }
+
+    @Override
+    public Stage reattach(org.galley.ledger.Journal journal) {
+        containerStage = new ContainerStage(this, journal);
+        return containerStage;
+    }
+
+    @Override
+    public org.galley.ledger.Reclaimer reclaimer() {
+        return new DockerReclaimer(client());
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.testcontainers.containers.GenericContainer;
  */
 final class FirstBootStage implements Stage {
     private final ContainerStage builders;
-    private volatile GenericContainer<?> candidate;
+    private volatile String candidate;
 
     FirstBootStage(ContainerStage builders) {
         this.builders = builders;
@@ -25,12 +25,12 @@ final class FirstBootStage implements Stage {
     @Override
     public void run(BuildContext ctx) {
         ctx.listener.info("booting candidate " + ctx.artifact().name());
-        candidate = builders.machine(ctx, ctx.artifact().id(), "candidate", true);
-        ContainerStage.start(ctx, candidate, "candidate");
+        GenericContainer<?> c = builders.machine(ctx, ctx.artifact().id(), "candidate", true);
+        candidate = ContainerStage.start(ctx, c, "candidate");
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        ContainerStage.stop(candidate, ctx, "candidate");
+        ContainerStage.remove(org.testcontainers.DockerClientFactory.instance().client(), ctx, candidate, "candidate");
     }
 }

@@ -28,6 +28,7 @@ final class PromoteStage implements Stage {
                 .withForce().exec();
         target.client().removeImageCmd(candidate.name()).exec();
         ctx.artifact(new Artifact(candidate.id(), released, candidate.labels()));
+        ctx.ledger().kept(CommitStage.IMAGE, candidate.id());
         ctx.listener.info("promoted " + released);
     }
 }

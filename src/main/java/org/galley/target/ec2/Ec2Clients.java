@@ -51,10 +51,18 @@ public final class Ec2Clients implements AutoCloseable {
         return url == null || url.isBlank() ? null : URI.create(url);
     }
 
+    private final AwsPolicy policy = new AwsPolicy();
+
     private ClientOverrideConfiguration overrides() {
-        ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder();
+        ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder().retryStrategy(AwsPolicy.retries());
+        b.addExecutionInterceptor(policy);
         options.interceptors().forEach(b::addExecutionInterceptor);
         return b.build();
+    }
+
+    /** The calls of this run that failed, with error code and request id. */
+    public java.util.List<String> failures() {
+        return policy.failures();
     }
 
     public Ec2Client ec2() {

@@ -24,7 +24,8 @@ public final class Ec2Exception extends RuntimeException {
 
     static String describe(Throwable e) {
         if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
+            return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage()
+                    + (s.requestId() != null ? " (request id " + s.requestId() + ")" : "");
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

@@ -47,6 +47,11 @@ public final class Ec2Maintenance implements AutoCloseable {
 
     /** Instances first: their groups cannot go while they exist. */
     public List<Found> cleanup(Duration olderThan, boolean dryRun) {
+        return cleanup(olderThan, dryRun, id -> false);
+    }
+
+    /** @param running build ids of builds still running (their journals are locked): spared whatever their age */
+    public List<Found> cleanup(Duration olderThan, boolean dryRun, java.util.function.Predicate<String> running) {
         Instant cutoff = Instant.now().minus(olderThan);
         Ec2Client ec2 = clients.ec2();
         var managed = Ec2Tags.tagFilter(Ec2Tags.MANAGED, "true");
@@ -54,24 +59,26 @@ public final class Ec2Maintenance implements AutoCloseable {
         try {
             for (Reservation r : ec2.describeInstances(q -> q.filters(managed)).reservations()) {
                 for (Instance i : r.instances()) {
-                    if (i.state().name() == InstanceStateName.TERMINATED) continue;
+                    if (i.state().name() == InstanceStateName.TERMINATED || runs(i.tags(), running)) continue;
                     Instant created = created(i.tags(), i.launchTime());
                     if (created.isBefore(cutoff)) found.add(remove("instance", i.instanceId(), created, dryRun,
                             () -> resources.terminate(i.instanceId(), listener)));
                 }
             }
             for (var k : ec2.describeKeyPairs(q -> q.filters(managed)).keyPairs()) {
+                if (runs(k.tags(), running)) continue;
                 Instant created = created(k.tags(), k.createTime());
                 if (created.isBefore(cutoff)) found.add(remove("key pair", k.keyName(), created, dryRun,
                         () -> resources.deleteKeyPair(k.keyName())));
             }
             for (var g : ec2.describeSecurityGroups(q -> q.filters(managed)).securityGroups()) {
+                if (runs(g.tags(), running)) continue;
                 Instant created = created(g.tags(), null);
                 if (created.isBefore(cutoff)) found.add(remove("security group", g.groupId(), created, dryRun,
                         () -> resources.deleteGroup(g.groupId(), listener)));
             }
             for (Image i : ec2.describeImages(q -> q.owners("self").filters(managed)).images()) {
-                if (Ec2Tags.value(i.tags(), Ec2Tags.COMPLETE).isPresent()) continue;
+                if (Ec2Tags.value(i.tags(), Ec2Tags.COMPLETE).isPresent() || runs(i.tags(), running)) continue;
                 Instant created = created(i.tags(), parse(i.creationDate()));
                 if (created.isBefore(cutoff)) found.add(remove("unfinished image", i.imageId(), created, dryRun,
                         () -> resources.deregister(i.imageId())));
@@ -112,8 +119,14 @@ public final class Ec2Maintenance implements AutoCloseable {
         }
     }
 
-    /** galley's own creation tag first; resources without any date count as old. */
+    private static boolean runs(List<Tag> tags, java.util.function.Predicate<String> running) {
+        return Ec2Tags.value(tags, Ec2Tags.BUILD_ID).map(running::test).orElse(false);
+    }
+
+    /** galley's own creation tag first; resources without any date count as old; an expired one is always old. */
     private static Instant created(List<Tag> tags, Instant fallback) {
+        if (Ec2Tags.value(tags, Ec2Tags.EXPIRES).map(Ec2Maintenance::parse).filter(e -> e.isAfter(Instant.EPOCH)
+                && e.isBefore(Instant.now())).isPresent()) return Instant.EPOCH;
         return Ec2Tags.value(tags, Ec2Tags.CREATED).map(Ec2Maintenance::parse)
                 .orElse(fallback != null ? fallback : Instant.EPOCH);
     }

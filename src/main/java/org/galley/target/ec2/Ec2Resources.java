@@ -75,16 +75,16 @@ final class Ec2Resources {
         }, deleted -> deleted ? Poller.Verdict.done() : Poller.Verdict.waiting("still in use"));
     }
 
-    /** Deregisters the image, then deletes its snapshots (which deregistering keeps). */
-    void deregister(String imageId) {
+    /** Deregisters the image, then deletes its snapshots (which deregistering keeps); returns the snapshots deleted. */
+    List<String> deregister(String imageId) {
         Image image;
         try {
             image = ec2.describeImages(r -> r.imageIds(imageId)).images().stream().findFirst().orElse(null);
         } catch (RuntimeException e) {
-            if (Ec2Exception.notFound(e)) return;
+            if (Ec2Exception.notFound(e)) return List.of();
             throw new Ec2Exception("looking up image " + imageId, e);
         }
-        if (image == null) return;
+        if (image == null) return List.of();
         try {
             ec2.deregisterImage(r -> r.imageId(imageId));
         } catch (RuntimeException e) {
@@ -100,6 +100,31 @@ final class Ec2Resources {
                 }
             }
         }
+        return snapshots(image);
+    }
+
+    void deleteSnapshot(String snapshotId) {
+        try {
+            ec2.deleteSnapshot(r -> r.snapshotId(snapshotId));
+        } catch (RuntimeException e) {
+            if (!Ec2Exception.notFound(e)) throw new Ec2Exception("deleting snapshot " + snapshotId, e);
+        }
+    }
+
+    void deleteVolume(String volumeId) {
+        try {
+            ec2.deleteVolume(r -> r.volumeId(volumeId));
+        } catch (RuntimeException e) {
+            if (!Ec2Exception.notFound(e)) throw new Ec2Exception("deleting volume " + volumeId, e);
+        }
+    }
+
+    Ec2Client client() {
+        return ec2;
+    }
+
+    Poller poller() {
+        return poller;
     }
 
     static List<String> snapshots(Image image) {

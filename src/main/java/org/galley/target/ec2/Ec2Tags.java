@@ -30,6 +30,10 @@ public final class Ec2Tags {
     public static final String CREATED = "galley:created";
     /** Set on an image only once its build succeeded; images without it are unfinished. */
     public static final String COMPLETE = "galley:complete";
+    /** An image not yet verified on its first boot: not shared, not copied, never a fingerprint match. */
+    public static final String CANDIDATE = "galley:candidate";
+    /** When any sweep may remove a temporary resource, running build or not (ISO-8601 instant). */
+    public static final String EXPIRES = "galley:expires";
 
     private Ec2Tags() {}
 
@@ -41,6 +45,7 @@ public final class Ec2Tags {
         tags.add(tag(BUILD_ID, ctx.buildId));
         tags.add(tag(SPEC, ctx.spec.name()));
         tags.add(tag(CREATED, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+        tags.add(tag(EXPIRES, expires(ctx)));
         return tags;
     }
 
@@ -57,6 +62,10 @@ public final class Ec2Tags {
                 .map(r -> r.name() + (r.version() != null ? "@" + r.version() : "")).collect(Collectors.joining(",")));
         t.put(CREATED, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return t;
+    }
+
+    static String expires(BuildContext ctx) {
+        return ctx.started.plus(org.galley.ledger.Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     static Tag tag(String key, String value) {

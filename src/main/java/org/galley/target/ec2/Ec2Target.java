@@ -26,6 +26,7 @@ public final class Ec2Target implements Target {
     private LaunchStage launch;
     /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
     private Artifact newestSource;
+    private ImageStage image;
 
     public Ec2Target(Ec2Options options) {
         this.options = options;
@@ -134,7 +135,29 @@ public final class Ec2Target implements Target {
     @Override
     public Stage snapshot() {
         if (launch == null) throw new IllegalStateException("provision() first");
-        return new ImageStage(this, launch);
+        image = new ImageStage(this, launch);
+        return image;
+    }
+
+    @Override
+    public Stage bootCandidate() {
+        return new CandidateStage(this, launch);
+    }
+
+    @Override
+    public Stage promote() {
+        if (image == null) throw new IllegalStateException("snapshot() first");
+        return new PromoteStage(this, image);
+    }
+
+    @Override
+    public org.galley.ledger.Reclaimer reclaimer() {
+        return new Ec2Reclaimer(clients(), poller, org.galley.pipeline.BuildListener.NONE);
+    }
+
+    @Override
+    public java.util.List<String> apiFailures() {
+        return clients == null ? java.util.List.of() : clients.failures();
     }
 
     Ec2Options options() {

@@ -27,13 +27,18 @@ final class ImageCopies {
     void copy(List<String> regions, String sourceId, String name, List<Tag> tags) {
         String home = target.clients().region();
         for (String region : regions) {
-            ctx.checkCancelled("snapshot");
+            ctx.checkCancelled("promote");
             Ec2Client ec2 = target.clients().ec2(region);
+            // Idempotent: a retried or repeated CopyImage with this token returns the same copy.
+            String token = ctx.buildId + "-" + region;
+            ctx.ledger().intent(Ec2Reclaimer.IMAGE, name, Map.of("region", region, "token", token));
             try {
                 String copyId = ec2.copyImage(r -> r.sourceImageId(sourceId).sourceRegion(home).name(name)
+                        .clientToken(token)
                         .description("galley " + ctx.spec.name() + " build " + ctx.buildId + ", copy of " + sourceId))
                         .imageId();
                 images.put(region, copyId);
+                ctx.ledger().created(Ec2Reclaimer.IMAGE, copyId, Map.of("region", region));
                 ec2.createTags(r -> r.resources(copyId).tags(tags));
                 ctx.listener.info("copying " + sourceId + " to " + region + " as " + copyId);
             } catch (RuntimeException ex) {
@@ -44,6 +49,9 @@ final class ImageCopies {
         for (String region : regions) {
             Ec2Client ec2 = target.clients().ec2(region);
             Image copy = waiter.awaitAvailable(ctx, ec2, images.get(region));
+            for (String snap : Ec2Resources.snapshots(copy)) {
+                ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", region, "image", copy.imageId()));
+            }
             ImageStage.tagSnapshots(ec2, copy, tags);
         }
     }

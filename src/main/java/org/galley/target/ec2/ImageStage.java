@@ -1,5 +1,7 @@
 package org.galley.target.ec2;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ final class ImageStage implements Stage {
     private final LaunchStage launch;
     /** Region to image id, filled as soon as each id is known. */
     private final Map<String, String> images = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile String name;
 
     ImageStage(Ec2Target target, LaunchStage launch) {
         this.target = target;
@@ -41,22 +44,40 @@ final class ImageStage implements Stage {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
         String instanceId = launch.instanceId;
         scrubLoginKey(ctx, e);
+        Instant t0 = Instant.now();
         stop(ctx, instanceId);
+        ctx.phase("stop", Duration.between(t0, Instant.now()));
         Map<String, String> tagMap = Ec2Tags.image(ctx);
+        // A candidate until its first boot passed the checks: not copied, not shared, never a fingerprint match.
+        tagMap.put(Ec2Tags.CANDIDATE, "true");
+        tagMap.put(Ec2Tags.EXPIRES, Ec2Tags.expires(ctx));
         List<Tag> tags = Ec2Tags.tags(tagMap);
-        String name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
+        name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         String home = target.clients().region();
-        String imageId = create(ctx, instanceId, name, tags);
+        t0 = Instant.now();
+        String imageId = create(ctx, instanceId, tags);
         images.put(home, imageId);
-        ctx.listener.info("creating image " + imageId + " \"" + name + "\"");
+        ctx.listener.info("creating candidate image " + imageId + " \"" + name + "\"");
         Image made = awaitAvailable(ctx, target.clients().ec2(), imageId);
+        for (String snap : Ec2Resources.snapshots(made)) {
+            ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", home, "image", imageId));
+        }
         tagSnapshots(target.clients().ec2(), made, tags);
-        new ImageCopies(target, ctx, images).copy(e.copyToRegions(), imageId, name, tags);
-        new ImageCopies(target, ctx, images).share(e.launchPermissions());
+        ctx.phase("snapshot", Duration.between(t0, Instant.now()));
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
-        images.forEach((region, id) -> labels.put("ami:" + region, id));
+        labels.put("ami:" + home, imageId);
         ctx.artifact(new Artifact(imageId, name, labels));
-        ctx.listener.info("image " + imageId + " available in " + String.join(", ", images.keySet()));
+        ctx.listener.info("candidate image " + imageId + " available in " + home);
+    }
+
+    /** The AMI name (unique with the build id after a clash). */
+    String imageName() {
+        return name;
+    }
+
+    /** Region to image id of every image this build made; copies are added by the promote stage. */
+    Map<String, String> images() {
+        return images;
     }
 
     /** Only galley's own line goes: the source image's keys and cloud-init's behaviour stay as they were. */
@@ -85,26 +106,41 @@ final class ImageStage implements Stage {
                 });
     }
 
-    /** AMI names are unique per account and region: a clash gets the build id appended. */
-    private String create(BuildContext ctx, String instanceId, String name, List<Tag> tags) {
+    /**
+     * AMI names are unique per account and region: a clash gets the build id appended.
+     * CreateImage takes no client token, so the name is the intent in the ledger.
+     */
+    private String create(BuildContext ctx, String instanceId, List<Tag> tags) {
         Ec2Client ec2 = target.clients().ec2();
         String description = "galley " + ctx.spec.name() + " build " + ctx.buildId;
         try {
-            return ec2.createImage(r -> r.instanceId(instanceId).name(name).description(description)
-                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId();
+            return created(ctx, ec2.createImage(intent(ctx, name).instanceId(instanceId).name(name).description(description)
+                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build()).imageId());
         } catch (RuntimeException ex) {
             if (!"InvalidAMIName.Duplicate".equals(Ec2Exception.code(ex))) {
                 throw new Ec2Exception("creating an image of " + instanceId, ex);
             }
             String unique = amiName(name + " " + ctx.buildId);
             ctx.listener.warn("an image named \"" + name + "\" exists; naming this one \"" + unique + "\"");
+            name = unique;
             try {
-                return ec2.createImage(r -> r.instanceId(instanceId).name(unique).description(description)
-                        .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId();
+                return created(ctx, ec2.createImage(intent(ctx, unique).instanceId(instanceId).name(unique)
+                        .description(description).tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build())
+                        .imageId());
             } catch (RuntimeException again) {
                 throw new Ec2Exception("creating an image of " + instanceId, again);
             }
         }
+    }
+
+    private software.amazon.awssdk.services.ec2.model.CreateImageRequest.Builder intent(BuildContext ctx, String n) {
+        ctx.ledger().intent(Ec2Reclaimer.IMAGE, n, Map.of("region", target.clients().region()));
+        return software.amazon.awssdk.services.ec2.model.CreateImageRequest.builder();
+    }
+
+    private String created(BuildContext ctx, String imageId) {
+        ctx.ledger().created(Ec2Reclaimer.IMAGE, imageId, Map.of("region", target.clients().region()));
+        return imageId;
     }
 
     Image awaitAvailable(BuildContext ctx, Ec2Client ec2, String imageId) {
@@ -157,8 +193,10 @@ final class ImageStage implements Stage {
         return n.length() > 128 ? n.substring(0, 128) : n;
     }
 
+    /** Released images stay (the promote stage tagged them); any other outcome removes every image made. */
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (outcome == Outcome.SUCCEEDED) return;
         Map<String, String> made;
         synchronized (images) {
             made = new LinkedHashMap<>(images);
@@ -166,20 +204,12 @@ final class ImageStage implements Stage {
         made.forEach((region, id) -> {
             Ec2Resources res = target.resources(region);
             try {
-                if (outcome == Outcome.SUCCEEDED) {
-                    target.clients().ec2(region).createTags(r -> r.resources(id)
-                            .tags(Ec2Tags.tag(Ec2Tags.COMPLETE, "true")));
-                } else {
-                    res.deregister(id);
-                    ctx.listener.info("deregistered image " + id + " in " + region + " of the "
-                            + outcome.name().toLowerCase() + " build");
-                }
+                for (String snap : res.deregister(id)) ctx.ledger().removed(Ec2Reclaimer.SNAPSHOT, snap);
+                ctx.ledger().removed(Ec2Reclaimer.IMAGE, id);
+                ctx.listener.info("deregistered image " + id + " in " + region + " of the "
+                        + outcome.name().toLowerCase() + " build, with its snapshots");
             } catch (RuntimeException ex) {
-                ctx.leftover(outcome == Outcome.SUCCEEDED
-                        ? "image " + id + " in " + region + " is not marked complete (" + ex.getMessage()
-                                + "): tag it with aws ec2 create-tags --region " + region + " --resources " + id
-                                + " --tags Key=" + Ec2Tags.COMPLETE + ",Value=true"
-                        : "image " + id + " in " + region + " (" + ex.getMessage() + "): remove with " + res.imageHint(id));
+                ctx.leftover("image " + id + " in " + region + " (" + ex.getMessage() + "): remove with " + res.imageHint(id));
             }
         });
     }

@@ -1,6 +1,9 @@
 package org.galley.target.ec2;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
@@ -26,10 +29,11 @@ final class LaunchStage implements Stage {
     private final Ec2Target target;
     private final TemporaryAccess access;
     volatile String instanceId;
+    private final Map<String, List<String>> volumes = new java.util.concurrent.ConcurrentHashMap<>();
 
     LaunchStage(Ec2Target target) {
         this.target = target;
-        this.access = new TemporaryAccess(target.clients().ec2());
+        this.access = new TemporaryAccess(target.clients().ec2(), target.clients().region());
     }
 
     @Override
@@ -43,33 +47,40 @@ final class LaunchStage implements Stage {
         access.createKeyPair(ctx);
         access.createGroup(ctx, e.subnetId(), target.sshCidr(e));
         ctx.checkCancelled(name());
-        instanceId = launch(ctx, e);
-        ctx.listener.info("launched " + instanceId + " (" + e.instanceType() + ") from " + ctx.sourceId);
-        Instance running = target.poller().until("instance " + instanceId + " to run", ctx.listener,
-                () -> ctx.checkCancelled(name()), () -> target.resources().describe(instanceId),
-                i -> switch (i.state().name()) {
-                    case RUNNING -> Poller.Verdict.done();
-                    case PENDING -> Poller.Verdict.waiting("pending");
-                    default -> Poller.Verdict.failed("instance " + instanceId + " is " + i.state().nameAsString()
-                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
-                });
-        SshRemote.Endpoint ep = endpoint(e, running);
-        var hostKeys = new HostKeySource(target, ctx, instanceId).verifier();
-        var key = access.key;
-        ctx.builder(new Builder(instanceId, ep, hostKeys, () -> new KeyPairWrapper(key),
-                "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + instanceId,
-                target.resources().terminateHint(instanceId) + "; " + target.resources().keyHint(access.keyName) + "; "
-                        + target.resources().groupHint(access.groupId)));
-        ctx.listener.info("builder " + instanceId + " running, SSH at " + ep.host() + ":" + ep.port());
+        Instant t0 = Instant.now();
+        instanceId = launch(ctx, e, ctx.sourceId, ctx.buildId, name(), id -> instanceId = id);
+        Instance running = awaitRunning(ctx, instanceId, name());
+        ctx.phase("launch", Duration.between(t0, Instant.now()));
+        ctx.builder(builder(ctx, e, running, name()));
     }
 
-    private String launch(BuildContext ctx, ImageSpec.Ec2 e) {
+    /** The connect stage's view of an instance: address, host keys, login, hints, diagnostics. */
+    Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, String stage) {
+        String id = running.instanceId();
+        SshRemote.Endpoint ep = endpoint(e, running);
+        var hostKeys = new HostKeySource(target, ctx, id).verifier();
+        var key = access.key;
+        ctx.listener.info("instance " + id + " running, SSH at " + ep.host() + ":" + ep.port());
+        return new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(key),
+                "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + id,
+                target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName) + "; "
+                        + target.resources().groupHint(access.groupId),
+                () -> new Diagnostics(target, id, access.groupId, e.subnetId()).report());
+    }
+
+    /**
+     * RunInstances with the client token in the ledger before the call and the instance id
+     * right after ({@code recorded} gets it before anything waits), tagged on create.
+     */
+    String launch(BuildContext ctx, ImageSpec.Ec2 e, String imageId, String token, String stage,
+                  java.util.function.Consumer<String> recorded) {
         var tags = Ec2Tags.temporary(ctx);
+        String region = target.clients().region();
         RunInstancesRequest.Builder req = RunInstancesRequest.builder()
-                .imageId(ctx.sourceId).instanceType(e.instanceType()).minCount(1).maxCount(1)
+                .imageId(imageId).instanceType(e.instanceType()).minCount(1).maxCount(1)
                 .keyName(access.keyName).securityGroupIds(access.groupId).subnetId(e.subnetId())
                 // The SDK retries a lost response with the same token, which EC2 answers with the same instance.
-                .clientToken(ctx.buildId)
+                .clientToken(token)
                 .instanceInitiatedShutdownBehavior(ShutdownBehavior.STOP)
                 .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED)
                         .httpEndpoint(InstanceMetadataEndpointState.ENABLED))
@@ -77,11 +88,54 @@ final class LaunchStage implements Stage {
                         .ebs(EbsBlockDevice.builder().volumeSize(e.volumeSize()).volumeType(e.volumeType())
                                 .deleteOnTermination(true).build()).build())
                 .tagSpecifications(Ec2Tags.on(ResourceType.INSTANCE, tags), Ec2Tags.on(ResourceType.VOLUME, tags));
+        ctx.ledger().intent(Ec2Reclaimer.INSTANCE, token, Map.of("region", region, "image", imageId));
+        String id;
         try {
             List<Instance> launched = target.clients().ec2().runInstances(req.build()).instances();
-            return launched.get(0).instanceId();
+            id = launched.get(0).instanceId();
         } catch (RuntimeException ex) {
-            throw new Ec2Exception("launching a " + e.instanceType() + " instance from " + ctx.sourceId, ex);
+            throw new Ec2Exception("launching a " + e.instanceType() + " instance from " + imageId, ex);
+        }
+        ctx.ledger().created(Ec2Reclaimer.INSTANCE, id, Map.of("region", region));
+        recorded.accept(id);
+        ctx.listener.info("launched " + id + " (" + e.instanceType() + ") from " + imageId);
+        return id;
+    }
+
+    /** Waits for running; its volumes go into the ledger (they outlive an instance whose termination fails). */
+    Instance awaitRunning(BuildContext ctx, String id, String stage) {
+        Instance running = target.poller().until("instance " + id + " to run", ctx.listener,
+                () -> ctx.checkCancelled(stage), () -> target.resources().describe(id),
+                i -> switch (i.state().name()) {
+                    case RUNNING -> Poller.Verdict.done();
+                    case PENDING -> Poller.Verdict.waiting("pending");
+                    default -> Poller.Verdict.failed("instance " + id + " is " + i.state().nameAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+        for (var m : running.blockDeviceMappings()) {
+            if (m.ebs() != null && m.ebs().volumeId() != null) {
+                ctx.ledger().created(Ec2Reclaimer.VOLUME, m.ebs().volumeId(),
+                        Map.of("region", target.clients().region(), "instance", id));
+                volumes.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(m.ebs().volumeId());
+            }
+        }
+        return running;
+    }
+
+    /** Terminates (and awaits) an instance of this build; its volumes go with it. False: it is still there. */
+    boolean terminate(BuildContext ctx, String id) {
+        Ec2Resources res = target.resources();
+        try {
+            res.terminate(id, ctx.listener);
+            ctx.ledger().removed(Ec2Reclaimer.INSTANCE, id);
+            // Root volumes are deleted on termination.
+            volumes.getOrDefault(id, List.of()).forEach(v -> ctx.ledger().removed(Ec2Reclaimer.VOLUME, v));
+            ctx.listener.info("terminated " + id);
+            return true;
+        } catch (RuntimeException ex) {
+            ctx.leftover("instance " + id + " (" + ex.getMessage() + "): remove with " + res.terminateHint(id));
+            return false;
         }
     }
 
@@ -106,19 +160,13 @@ final class LaunchStage implements Stage {
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        Ec2Resources res = target.resources();
         String id = instanceId;
-        boolean gone = true;
-        if (id != null) {
-            try {
-                res.terminate(id, ctx.listener);
-                ctx.listener.info("terminated " + id);
-            } catch (RuntimeException ex) {
-                gone = false;
-                ctx.leftover("instance " + id + " (" + ex.getMessage() + "): remove with " + res.terminateHint(id));
-            }
-        }
-        access.cleanup(ctx, res, gone);
+        boolean gone = id == null || terminate(ctx, id);
+        access.cleanup(ctx, target.resources(), gone);
         if (outcome != Outcome.SUCCEEDED) new BuildSweep(target, ctx).run(id, access.keyName, access.groupId);
+    }
+
+    TemporaryAccess access() {
+        return access;
     }
 }

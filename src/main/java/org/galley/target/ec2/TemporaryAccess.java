@@ -1,6 +1,7 @@
 package org.galley.target.ec2;
 
 import java.security.KeyPair;
+import java.util.Map;
 import org.galley.pipeline.BuildContext;
 import org.galley.target.TargetUnavailableException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -18,13 +19,17 @@ final class TemporaryAccess {
     volatile String groupId;
     volatile KeyPair key;
 
-    TemporaryAccess(Ec2Client ec2) {
+    private final String region;
+
+    TemporaryAccess(Ec2Client ec2, String region) {
         this.ec2 = ec2;
+        this.region = region;
     }
 
     void createKeyPair(BuildContext ctx) {
         key = LoginKey.generate();
         keyName = "galley-" + ctx.buildId;
+        ctx.ledger().intent(Ec2Reclaimer.KEY_PAIR, keyName, Map.of("region", region));
         try {
             ec2.importKeyPair(r -> r.keyName(keyName)
                     .publicKeyMaterial(software.amazon.awssdk.core.SdkBytes.fromUtf8String(
@@ -33,12 +38,14 @@ final class TemporaryAccess {
         } catch (RuntimeException e) {
             throw new Ec2Exception("importing key pair " + keyName, e);
         }
+        ctx.ledger().created(Ec2Reclaimer.KEY_PAIR, keyName, Map.of("region", region));
     }
 
     /** In the subnet's VPC when a subnet is given, else in the default VPC. */
     void createGroup(BuildContext ctx, String subnetId, String cidr) {
         String vpc = subnetId == null ? null : vpcOf(subnetId);
         String name = "galley-" + ctx.buildId;
+        ctx.ledger().intent(Ec2Reclaimer.GROUP, name, Map.of("region", region));
         try {
             groupId = ec2.createSecurityGroup(r -> r.groupName(name).vpcId(vpc)
                     .description("galley build " + ctx.buildId + ": SSH from " + cidr + " only")
@@ -46,6 +53,7 @@ final class TemporaryAccess {
         } catch (RuntimeException e) {
             throw new Ec2Exception("creating security group " + name, e);
         }
+        ctx.ledger().created(Ec2Reclaimer.GROUP, groupId, Map.of("region", region, "name", name));
         try {
             ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(IpPermission.builder()
                     .ipProtocol("tcp").fromPort(22).toPort(22)
@@ -71,6 +79,7 @@ final class TemporaryAccess {
         if (keyName != null) {
             try {
                 resources.deleteKeyPair(keyName);
+                ctx.ledger().removed(Ec2Reclaimer.KEY_PAIR, keyName);
             } catch (RuntimeException e) {
                 ctx.leftover("key pair " + keyName + " (" + e.getMessage() + "): remove with " + resources.keyHint(keyName));
             }
@@ -82,6 +91,7 @@ final class TemporaryAccess {
         } else if (groupId != null) {
             try {
                 resources.deleteGroup(groupId, ctx.listener);
+                ctx.ledger().removed(Ec2Reclaimer.GROUP, groupId);
             } catch (RuntimeException e) {
                 ctx.leftover("security group " + groupId + " (" + e.getMessage() + "): remove with "
                         + resources.groupHint(groupId));

@@ -68,7 +68,24 @@ class Ec2BakeTest {
     void bakeProducesTaggedAmiWithTaggedSnapshotsAndRemovesEverythingTemporary() throws Exception {
         ImageSpec spec = spec();
         ApiRecorder calls = new ApiRecorder();
-        BuildResult r = bake(spec, BuildListener.NONE, calls);
+        java.util.concurrent.atomic.AtomicReference<String> keysAtImage = new java.util.concurrent.atomic.AtomicReference<>();
+        var peek = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.ec2.model.CreateImageRequest) {
+                    try {
+                        keysAtImage.set(instance.execInContainer("cat", "/root/.ssh/authorized_keys").getStdout());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        BuildResult r;
+        try (Ec2Target target = new Ec2Target(options(hostKeys, calls, keyDelivery(instance), peek))) {
+            r = new BuildEngine(BuildListener.NONE).build(spec, target, new SecretStore(null), buildOptions());
+        }
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(r.leftovers()).isEmpty();
@@ -78,11 +95,12 @@ class Ec2BakeTest {
             assertThat(tags).containsEntry(Ec2Tags.SPEC, "moto-test").containsEntry(Ec2Tags.FINGERPRINT, r.fingerprint())
                     .containsEntry(Ec2Tags.SOURCE_AMI, r.sourceId()).containsEntry(Ec2Tags.RECIPES, "marker")
                     .containsEntry(Ec2Tags.COMPLETE, "true").containsEntry("image-type", "test")
-                    .containsKey(Ec2Tags.VERSION);
+                    .containsKey(Ec2Tags.VERSION).doesNotContainKeys(Ec2Tags.CANDIDATE, Ec2Tags.EXPIRES);
             assertThat(ami.name()).startsWith("moto-test ");
             String snap = Ec2Resources.snapshots(ami).get(0);
             var snapTags = tags(ec2.describeSnapshots(q -> q.snapshotIds(snap)).snapshots().get(0).tags());
-            assertThat(snapTags).containsEntry(Ec2Tags.FINGERPRINT, r.fingerprint()).containsEntry(Ec2Tags.SPEC, "moto-test");
+            assertThat(snapTags).containsEntry(Ec2Tags.FINGERPRINT, r.fingerprint()).containsEntry(Ec2Tags.SPEC, "moto-test")
+                    .containsEntry(Ec2Tags.COMPLETE, "true").doesNotContainKey(Ec2Tags.CANDIDATE);
             assertThat(liveInstances(ec2)).isEmpty();
             assertThat(galleyKeyPairs(ec2)).isZero();
             assertThat(galleyGroups(ec2)).isZero();
@@ -90,9 +108,53 @@ class Ec2BakeTest {
             assertThat(launched.metadataOptions().httpTokensAsString()).isEqualTo("required");
             assertThat(tags(launched.tags())).containsEntry(Ec2Tags.BUILD_ID, r.buildId());
         }
-        assertThat(instance.execInContainer("cat", "/root/.ssh/authorized_keys").getStdout())
-                .as("galley's key is scrubbed before the image is made").doesNotContain("galley-" + r.buildId());
-        assertThat(calls.count("ec2:RunInstances")).isEqualTo(1);
+        assertThat(keysAtImage.get()).as("galley's key is scrubbed before the image is made")
+                .doesNotContain("galley-" + r.buildId());
+        assertThat(calls.count("ec2:RunInstances")).as("the builder, then the candidate's first boot").isEqualTo(2);
+    }
+
+    @Test
+    void verifiedCandidateIsPromotedAndTheResultSaysWhereTheTimeWent() throws Exception {
+        BuildResult r = bake(spec(), BuildListener.NONE, new ApiRecorder());
+
+        assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
+        assertThat(r.timing().stages()).extracting(s -> s.name() + ":" + s.status()).containsExactly(
+                "provision:passed", "connect:passed", "apply:passed", "verify:passed", "snapshot:passed",
+                "first-boot:passed", "connect:passed", "first-boot-verify:passed", "promote:passed");
+        assertThat(r.timing().phases()).containsKeys("launch", "ssh-wait", "stop", "snapshot", "candidate-launch");
+        assertThat(r.checks()).hasSize(2).allMatch(c -> c.passed());
+    }
+
+    @Test
+    void candidateFailingOnlyOnItsFirstBootIsNeverPromotedAndLeavesNoAmiOrSnapshot() throws Exception {
+        long snapshotsBefore;
+        try (Ec2Client ec2 = client(REGION)) {
+            snapshotsBefore = ownSnapshots(ec2);
+        }
+        // Passes on the builder and marks it; the candidate (the same stand-in here) then fails,
+        // as a check does when the image loses state on its first boot.
+        String mark = "/tmp/verified-" + java.util.UUID.randomUUID();
+        ImageSpec spec = SpecLoader.load(org.galley.testing.Ec2TestBed.spec(dir, address(), "true",
+                "test ! -e " + mark + " && touch " + mark, "copy_to_regions: [eu-central-1]",
+                "launch_permissions: ['123456789012']"));
+        ApiRecorder calls = new ApiRecorder();
+
+        BuildResult r = bake(spec, BuildListener.NONE, calls);
+
+        assertThat(r.status()).isEqualTo(BuildResult.Status.FAILED);
+        assertThat(r.failedStage()).isEqualTo("first-boot-verify");
+        assertThat(r.error()).contains("'marker present'");
+        assertThat(calls.count("ec2:CopyImage")).isZero();
+        assertThat(calls.count("ec2:ModifyImageAttribute")).isZero();
+        assertThat(r.leftovers()).isEmpty();
+        try (Ec2Client ec2 = client(REGION); Ec2Client central = client("eu-central-1")) {
+            assertThat(ownImages(ec2)).isZero();
+            assertThat(ownImages(central)).isZero();
+            assertThat(ownSnapshots(ec2)).isEqualTo(snapshotsBefore);
+            assertThat(liveInstances(ec2)).isEmpty();
+            assertThat(galleyKeyPairs(ec2)).isZero();
+            assertThat(galleyGroups(ec2)).isZero();
+        }
     }
 
     @Test

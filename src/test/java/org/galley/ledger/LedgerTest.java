@@ -1,0 +1,67 @@
+package org.galley.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void intentWhoseIdNeverArrivedStaysOutstandingAndACutShortLastLineIsIgnored() throws Exception {
+        try (Ledger l = Ledger.create(dir, "b1", Map.of("spec", "s", "target", "ec2"))) {
+            l.intent("ec2.key-pair", "galley-b1", Map.of("region", "eu-west-1"));
+            l.created("ec2.key-pair", "galley-b1", Map.of("region", "eu-west-1"));
+            l.intent("ec2.instance", "b1", Map.of("region", "eu-west-1"));
+        }
+        // What a SIGKILL in the middle of a write leaves.
+        Files.writeString(Journal.file(dir, "b1"), "{\"ts\":\"2026-", StandardOpenOption.APPEND);
+
+        Journal j = Journal.read(Journal.file(dir, "b1"));
+
+        assertThat(j.header("spec")).isEqualTo("s");
+        assertThat(j.end()).isNull();
+        assertThat(j.outstanding()).extracting(Journal.Resource::kind, Journal.Resource::ref)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ec2.key-pair", "galley-b1"),
+                        org.assertj.core.groups.Tuple.tuple("ec2.instance", "b1"));
+        assertThat(j.outstanding().get(1).id()).isNull();
+        assertThat(j.outstanding().get(1).attr("region")).isEqualTo("eu-west-1");
+    }
+
+    @Test
+    void keptOutputsAndRemovedResourcesAreNotOutstanding() {
+        try (Ledger l = Ledger.create(dir, "b2", Map.of())) {
+            l.intent("docker.image", "repo:candidate-b2", Map.of());
+            l.created("docker.image", "sha256:1", Map.of());
+            l.created("docker.container", "c1", Map.of());
+            l.removed("docker.container", "c1");
+            l.kept("docker.image", "sha256:1");
+            l.end("succeeded");
+        }
+        Journal j = Journal.read(Journal.file(dir, "b2"));
+
+        assertThat(j.outstanding()).isEmpty();
+        assertThat(j.kept("sha256:1")).isTrue();
+        assertThat(j.end()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aRunningBuildHoldsItsJournalLockedAndPrivate() throws Exception {
+        Path file;
+        try (Ledger l = Ledger.create(dir, "b3", Map.of())) {
+            file = l.file();
+            assertThat(Journal.live(file)).isTrue();
+            assertThatThrownBy(() -> Ledger.reopen(dir, "b3")).hasMessageContaining("running");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        assertThat(Journal.live(file)).isFalse();
+    }
+}

@@ -1,0 +1,69 @@
+package org.galley.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * galley's CLI in a child JVM (the test's own classpath), so a test can SIGKILL it at any
+ * moment, the way an OOM killer or a lost CI runner would. Output goes to a file.
+ */
+public final class ChildGalley {
+    private final Process process;
+    private final Path output;
+
+    private ChildGalley(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    public static ChildGalley start(Path workDir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir, "galley-child", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
+        pb.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().put("CI", "true");
+        return new ChildGalley(pb.start(), out);
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, no last ledger line. False when it had already finished. */
+    public boolean kill() throws InterruptedException {
+        boolean alive = process.isAlive();
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return alive;
+    }
+
+    public int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new AssertionError("galley did not finish in " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    public static String separator() {
+        return File.pathSeparator;
+    }
+}
