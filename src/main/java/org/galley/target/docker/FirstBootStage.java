@@ -31,6 +31,9 @@ final class FirstBootStage implements Stage {
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        ContainerStage.remove(org.testcontainers.DockerClientFactory.instance().client(), ctx, candidate, "candidate");
+        // A start cut short by an interrupt has no id yet, but its container may exist: remove it
+        // by name, or the candidate image it runs could not be removed after it.
+        ContainerStage.remove(org.testcontainers.DockerClientFactory.instance().client(), ctx,
+                candidate != null ? candidate : ContainerStage.containerName(ctx, "candidate"), "candidate");
     }
 }
