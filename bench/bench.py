@@ -236,6 +236,10 @@ def bench_spec(name, src="ami-specs/sailing-hvm.yaml"):
     p = OUT / "specs" / f"{name}.yaml"
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(text)
+    # Files the spec names relative to itself (the dry run's test credential) go along.
+    dry = REPO / Path(src).parent / "dry-run"
+    if dry.is_dir():
+        shutil.copytree(dry, p.parent / "dry-run", dirs_exist_ok=True)
     return p
 
 
