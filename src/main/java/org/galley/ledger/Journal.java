@@ -77,6 +77,16 @@ public final class Journal {
      * Reads a journal; a line cut short by a crash (the last one) is ignored. Intents
      * followed by "created" for the same kind become one resource with both key and id.
      */
+    /** The journal, or empty when it is gone (its build finished and forgot it after it was listed). */
+    public static java.util.Optional<Journal> readIfPresent(Path file) {
+        try {
+            return java.util.Optional.of(read(file));
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) return java.util.Optional.empty();
+            throw e;
+        }
+    }
+
     public static Journal read(Path file) {
         Map<String, String> header = new LinkedHashMap<>();
         List<Resource> resources = new ArrayList<>();

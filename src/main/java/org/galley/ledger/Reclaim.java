@@ -43,7 +43,10 @@ public final class Reclaim {
         List<Found> found = new ArrayList<>();
         for (Path file : Journal.all(dir)) {
             if (Journal.live(file)) continue;
-            Journal j = Journal.read(file);
+            // Another build of this run may have finished and forgotten its journal meanwhile.
+            java.util.Optional<Journal> read = Journal.readIfPresent(file);
+            if (read.isEmpty()) continue;
+            Journal j = read.get();
             if (!which.test(j)) continue;
             if ("aborted".equals(j.end()) && !named && !expired(j)) {
                 progress.accept("build " + j.buildId() + " was kept with --on-error=abort; resume it with galley build"

@@ -64,4 +64,10 @@ class LedgerTest {
         }
         assertThat(Journal.live(file)).isFalse();
     }
+
+    @Test
+    void aJournalForgottenAfterItWasListedReadsAsAbsentNotAsAnError(@TempDir Path dir) {
+        // Parallel builds in one run: one lists the journals while another deletes its own.
+        assertThat(Journal.readIfPresent(dir.resolve("20261125-000000-abcdef.jsonl"))).isEmpty();
+    }
 }
