@@ -158,7 +158,7 @@ recipes:
 def stage_times(logfile):
     out = {}
     for line in Path(logfile).read_text().splitlines():
-        m = re.match(r"\S+ stage (\w+) finished in (\d+) ms", line)
+        m = re.match(r"\S+ stage ([\w-]+) finished in (\d+) ms", line)
         if m:
             out[m.group(1)] = int(m.group(2)) / 1000
     return out
