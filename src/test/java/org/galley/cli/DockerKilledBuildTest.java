@@ -91,7 +91,15 @@ class DockerKilledBuildTest {
             assertThat(cleanup.exit()).as(context).isZero();
             for (String id : killed) {
                 DockerResources.assertNothingLabelled(Labels.BUILD_ID, id);
-                assertThat(DockerResources.images(Labels.BUILD_ID, id)).as(context).isEmpty();
+                List<com.github.dockerjava.api.model.Image> images = DockerResources.images(Labels.BUILD_ID, id);
+                // Killed after promote gave the image its release tag, before the journal said the
+                // build succeeded: the image is verified and released, and cleanup rightly keeps it.
+                if (images.size() == 1 && java.util.Arrays.stream(images.get(0).getRepoTags())
+                        .anyMatch(t -> !t.contains(":candidate-") && !t.equals("<none>:<none>"))) {
+                    released++;
+                    continue;
+                }
+                assertThat(images).as(context).isEmpty();
             }
             assertThat(DockerResources.containers(Labels.SPEC, spec)).as(context).isEmpty();
             assertThat(DockerResources.images(Labels.SPEC, spec)).as("only released images: " + context).hasSize(released);
