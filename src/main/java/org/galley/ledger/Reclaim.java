@@ -58,6 +58,12 @@ public final class Reclaim {
                 continue;
             }
             Reclaimer r = reclaimers.get(j.header("target"));
+            if (j.header("target") == null && j.outstanding().isEmpty()) {
+                // Killed before its begin line was written: every create is journaled first, so
+                // nothing of it exists, and the journal itself is all there is to remove.
+                if (!dryRun) j.forget();
+                continue;
+            }
             if (r == null) {
                 if (!j.outstanding().isEmpty()) {
                     progress.accept("build " + j.buildId() + " (" + j.header("target") + ") left "

@@ -70,4 +70,14 @@ class LedgerTest {
         // Parallel builds in one run: one lists the journals while another deletes its own.
         assertThat(Journal.readIfPresent(dir.resolve("20261125-000000-abcdef.jsonl"))).isEmpty();
     }
+
+    @Test
+    void aJournalOfABuildKilledBeforeItsBeginLineIsRemovedByReclaim(@TempDir Path dir) throws Exception {
+        Path journal = dir.resolve("20261125-000000-fedcba.jsonl");
+        Files.writeString(journal, "");
+
+        new Reclaim(dir, java.util.List.of(), line -> {}).run(j -> true, false, false);
+
+        assertThat(journal).doesNotExist();
+    }
 }
