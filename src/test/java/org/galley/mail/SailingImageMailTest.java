@@ -125,7 +125,10 @@ class SailingImageMailTest {
         return out;
     }
 
-    /** Samples every running builder's process list of the spec while the build runs (docker exec ps). */
+    /**
+     * Samples every running builder's process list of the spec while the build runs (docker exec ps).
+     * Paused containers are skipped, since an exec into one blocks in runc; every docker call is bounded.
+     */
     static final class ProcessSampler {
         private final String spec;
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -141,7 +144,7 @@ class SailingImageMailTest {
                 while (running.get()) {
                     try {
                         String ids = run("docker", "ps", "-q", "--filter", "label=" + Labels.SPEC + "=" + spec,
-                                "--filter", "name=-builder");
+                                "--filter", "name=-builder", "--filter", "status=running");
                         for (String id : ids.lines().toList()) samples.add(run("docker", "exec", id, "ps", "-eo", "args"));
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
@@ -165,10 +168,17 @@ class SailingImageMailTest {
         }
 
         private static String run(String... cmd) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            return out;
+            Path out = Files.createTempFile("ps-sampler", ".out");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(String.join(" ", cmd) + " did not finish within 10 s");
+                }
+                return Files.readString(out);
+            } finally {
+                Files.deleteIfExists(out);
+            }
         }
     }
 }

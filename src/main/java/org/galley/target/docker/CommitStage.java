@@ -25,6 +25,8 @@ final class CommitStage implements Stage {
             + " mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e";
     static final String CANDIDATE_PREFIX = "candidate-";
     static final String IMAGE = "docker.image";
+    /** A commit copies the builder's changed files; minutes at most even for large recipes. */
+    static final java.time.Duration COMMIT_TIMEOUT = java.time.Duration.ofMinutes(10);
     private static final String SCRUB = "rm -rf " + ContainerStage.KEYS_DIR + " /etc/ssh/ssh_host_*"
             + " /root/.bash_history /root/.ash_history /tmp/.galley.*";
 
@@ -61,13 +63,16 @@ final class CommitStage implements Stage {
         Map<String, String> labels = imageLabels(ctx);
         labels.put(Labels.IMAGE_NAME, ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         ctx.ledger().intent(IMAGE, repository + ":" + candidateTag, Map.of());
-        imageId = target.client().commitCmd(containerId)
-                .withRepository(repository).withTag(candidateTag)
-                .withLabels(labels)
-                .withCmd("/bin/sh", "-c", RUN_SSHD)
-                .withEnv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-                .withPause(true)
-                .exec();
+        // No pause: the builder is idle by now, and a paused container wedges any docker exec
+        // into it (and then the daemon's state for it) until the commit ends.
+        imageId = DockerCalls.bounded("docker commit of builder " + containerId.substring(0, 12), COMMIT_TIMEOUT,
+                () -> target.client().commitCmd(containerId)
+                        .withRepository(repository).withTag(candidateTag)
+                        .withLabels(labels)
+                        .withCmd("/bin/sh", "-c", RUN_SSHD)
+                        .withEnv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                        .withPause(false)
+                        .exec());
         ctx.ledger().created(IMAGE, imageId, Map.of("name", repository + ":" + candidateTag));
         ctx.artifact(new Artifact(imageId, repository + ":" + candidateTag, labels));
         ctx.listener.info("committed candidate " + repository + ":" + candidateTag + " (" + imageId + ")");
