@@ -2,7 +2,7 @@ package org.galley.cli;
 
 import java.time.Duration;
 import java.util.Set;
-import org.galley.target.ec2.Ec2Options;
+import org.galley.targets.ec2.Ec2Options;
 import picocli.CommandLine.Option;
 
 /** Where the AWS API is, shared by build, cleanup and prune. */

@@ -3,12 +3,12 @@ package org.galley.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.galley.spec.ImageSpec;
-import org.galley.spec.Problem;
-import org.galley.spec.SpecException;
-import org.galley.spec.SpecLoader;
-import org.galley.target.TargetUnavailableException;
-import org.galley.target.Targets;
+import org.galley.imagespec.ImageSpec;
+import org.galley.yaml.Problem;
+import org.galley.yaml.SpecException;
+import org.galley.imagespec.SpecLoader;
+import org.galley.targets.TargetUnavailableException;
+import org.galley.targets.Targets;
 import picocli.CommandLine;
 
 /** The one mapping from failure types to exit codes and messages, shared by every command. */

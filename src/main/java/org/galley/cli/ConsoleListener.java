@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.galley.pipeline.BuildListener;
-import org.galley.step.StepResult;
-import org.galley.verify.CheckResult;
+import org.galley.steps.StepResult;
+import org.galley.checks.CheckResult;
 
 /**
  * Progress on stderr with elapsed times; stdout stays free for the result. On a terminal

@@ -2,8 +2,8 @@ package org.galley.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.galley.spec.ImageSpec;
-import org.galley.spec.SpecException;
+import org.galley.imagespec.ImageSpec;
+import org.galley.yaml.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.galley.ledger.Ledger;
-import org.galley.recipe.Secrets;
-import org.galley.spec.ImageSpec;
-import org.galley.step.StepResult;
+import org.galley.recipes.Secrets;
+import org.galley.imagespec.ImageSpec;
+import org.galley.steps.StepResult;
 import org.galley.transport.Remote;
-import org.galley.verify.CheckResult;
+import org.galley.checks.CheckResult;
 
 /**
  * Typed state of one build, passed explicitly from stage to stage (instead of Packer's

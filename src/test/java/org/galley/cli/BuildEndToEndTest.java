@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.galley.build.BuildEngine;
-import org.galley.build.BuildOptions;
-import org.galley.build.BuildResult;
-import org.galley.build.SecretStore;
+import org.galley.bake.BuildEngine;
+import org.galley.bake.BuildOptions;
+import org.galley.bake.BuildResult;
+import org.galley.bake.SecretStore;
 import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.OnError;
-import org.galley.spec.SpecLoader;
-import org.galley.target.Labels;
-import org.galley.target.docker.DockerTarget;
+import org.galley.imagespec.SpecLoader;
+import org.galley.targets.Labels;
+import org.galley.targets.docker.DockerTarget;
 import org.galley.testing.DockerGuard;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
@@ -207,7 +207,7 @@ class BuildEndToEndTest {
         assertThat(result.error()).contains("apply");
         // The sleep never finished: the interrupt closed its session instead of waiting it out.
         assertThat(result.steps()).noneMatch(st -> st.label().equals("command")
-                && st.status() == org.galley.step.StepResult.Status.CHANGED);
+                && st.status() == org.galley.steps.StepResult.Status.CHANGED);
         assertThat(result.leftovers()).isEmpty();
         assertThat(BuildCommand.exitCode(result)).isEqualTo(ExitCodes.INTERRUPTED);
         assertNoResourcesOfBuild(result.buildId());

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
-import org.galley.step.StepResult;
+import org.galley.steps.StepResult;
 import org.junit.jupiter.api.Test;
 
 class ConsoleListenerTest {

@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.galley.ledger.Journal;
-import org.galley.target.Labels;
+import org.galley.targets.Labels;
 import org.galley.testing.ChildGalley;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;

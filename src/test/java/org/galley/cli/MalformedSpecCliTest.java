@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.galley.target.Labels;
+import org.galley.targets.Labels;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
 import org.junit.jupiter.api.Test;

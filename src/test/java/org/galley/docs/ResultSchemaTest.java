@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.galley.build.BuildResult;
-import org.galley.build.Manifest;
+import org.galley.bake.BuildResult;
+import org.galley.bake.Manifest;
 import org.galley.pipeline.Artifact;
-import org.galley.step.StepResult;
-import org.galley.verify.CheckResult;
+import org.galley.steps.StepResult;
+import org.galley.checks.CheckResult;
 import org.junit.jupiter.api.Test;
 
 /** `--output json` and the manifest match the published docs/schema/result.schema.json. */

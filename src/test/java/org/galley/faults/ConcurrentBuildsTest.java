@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.galley.cli.ExitCodes;
 import org.galley.cli.Main;
-import org.galley.target.Labels;
+import org.galley.targets.Labels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -7,13 +7,13 @@ import static org.galley.faults.FaultBed.spec;
 import static org.galley.faults.FaultBed.uniqueName;
 
 import java.nio.file.Path;
-import org.galley.build.BuildEngine;
-import org.galley.build.BuildOptions;
-import org.galley.build.BuildResult;
-import org.galley.build.SecretStore;
+import org.galley.bake.BuildEngine;
+import org.galley.bake.BuildOptions;
+import org.galley.bake.BuildResult;
+import org.galley.bake.SecretStore;
 import org.galley.pipeline.BuildListener;
-import org.galley.spec.SpecLoader;
-import org.galley.target.docker.DockerTarget;
+import org.galley.imagespec.SpecLoader;
+import org.galley.targets.docker.DockerTarget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

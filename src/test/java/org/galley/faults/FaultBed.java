@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.galley.cli.Main;
-import org.galley.target.Labels;
+import org.galley.targets.Labels;
 import org.testcontainers.DockerClientFactory;
 
 /**

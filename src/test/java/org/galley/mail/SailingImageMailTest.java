@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.galley.cli.Main;
-import org.galley.target.Labels;
+import org.galley.targets.Labels;
 import org.galley.testing.Leaks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

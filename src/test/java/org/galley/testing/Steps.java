@@ -3,8 +3,8 @@ package org.galley.testing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.galley.recipe.Step;
-import org.galley.spec.Location;
+import org.galley.recipes.Step;
+import org.galley.yaml.Location;
 
 /** Step records built in code, the way the recipe loader would produce them. */
 public final class Steps {

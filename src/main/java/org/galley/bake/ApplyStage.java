@@ -1,0 +1,69 @@
+package org.galley.bake;
+
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
+import org.galley.pipeline.Stage;
+import org.galley.recipes.Recipe;
+import org.galley.recipes.Secrets;
+import org.galley.recipes.Step;
+import org.galley.steps.StepContext;
+import org.galley.steps.StepResult;
+import org.galley.steps.StepRunner;
+import org.galley.targets.Target;
+
+/** Applies every recipe's steps in order; the first failing step fails the build, named with its location. */
+final class ApplyStage implements Stage {
+    private final Target target;
+    private volatile BuilderReboot reboots;
+
+    ApplyStage(Target target) {
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "apply";
+    }
+
+    @Override
+    public void run(BuildContext ctx) throws Exception {
+        reboots = new BuilderReboot(ctx, target);
+        StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
+                (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
+        for (Recipe recipe : ctx.spec.recipes()) {
+            for (Step step : recipe.steps()) {
+                ctx.checkCancelled(name());
+                String label = recipe.name() + " / " + step.meta().label();
+                ctx.listener.stepStarted(recipe.name(), step.meta().label());
+                StepResult result;
+                try {
+                    result = runner.run(step);
+                } catch (RuntimeException e) {
+                    if (ctx.cancelled()) throw e;
+                    String msg = Secrets.redacted(e.getMessage());
+                    ctx.addStep(new StepResult(recipe.name(), step.meta().id(), step.meta().label(), step.type(),
+                            StepResult.Status.FAILED, msg, java.time.Duration.ZERO));
+                    throw new BuildFailedException(name(), label, "step '" + label + "' (" + step.meta().at()
+                            + ") failed: " + msg, e);
+                }
+                ctx.addStep(result);
+            }
+        }
+    }
+
+    /** Resumed past a passed apply: every step is listed as skipped, so the manifest shows nothing ran twice. */
+    @Override
+    public void skipped(BuildContext ctx) {
+        for (Recipe recipe : ctx.spec.recipes()) {
+            for (Step step : recipe.steps()) {
+                ctx.addStep(new StepResult(recipe.name(), step.meta().id(), step.meta().label(), step.type(),
+                        StepResult.Status.SKIPPED, "applied before the build was resumed", java.time.Duration.ZERO));
+            }
+        }
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (reboots != null) reboots.close();
+    }
+}

@@ -1,0 +1,51 @@
+package org.galley.bake;
+
+import java.util.List;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
+import org.galley.pipeline.Stage;
+import org.galley.imagespec.Check;
+import org.galley.checks.CheckResult;
+import org.galley.checks.CheckRunner;
+import org.galley.checks.SmartHostQueue;
+
+/** Runs every check (not just up to the first failure), then fails if any did. */
+final class VerifyStage implements Stage {
+    private final String name;
+    private final SmartHostQueue.Provider queues;
+
+    /**
+     * @param name "verify", or "first-boot-verify" when the checks run against the booted image
+     * @param queues the target, when it can show the smart host's queue to the mail-relay check; else null
+     */
+    VerifyStage(String name, SmartHostQueue.Provider queues) {
+        this.name = name;
+        this.queues = queues;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void run(BuildContext ctx) {
+        SmartHostQueue queue = queues == null ? null : queues.smartHostQueue().orElse(null);
+        CheckRunner runner = new CheckRunner(ctx.remote(), queue);
+        List<CheckResult> results = new java.util.ArrayList<>();
+        for (Check check : ctx.spec.checks()) {
+            ctx.checkCancelled(name());
+            CheckResult r = runner.run(check);
+            // A check's detail may quote what the builder printed: masked like every other output.
+            if (ctx.secrets instanceof SecretStore s) r = new CheckResult(r.name(), r.passed(), s.redact(r.detail()), r.took());
+            ctx.addCheck(r);
+            results.add(r);
+        }
+        List<CheckResult> failed = results.stream().filter(c -> !c.passed()).toList();
+        if (!failed.isEmpty()) {
+            CheckResult first = failed.get(0);
+            throw new BuildFailedException(name(), first.name(), failed.size() + " of " + results.size()
+                    + " checks failed; first: '" + first.name() + "': " + first.detail(), null);
+        }
+    }
+}

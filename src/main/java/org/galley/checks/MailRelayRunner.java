@@ -1,0 +1,112 @@
+package org.galley.checks;
+
+import org.galley.imagespec.Check;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.galley.transport.ExecResult;
+import org.galley.transport.Remote;
+import org.galley.transport.Shell;
+
+/**
+ * The relay round trip: a mail with a unique token goes out through the builder's sendmail
+ * in verbose mode, whose transcript shows the smart host's own answer (sendmail's daemon
+ * echoes the onward SMTP dialogue, prefixed "050", when asked with VERB). A refusal is
+ * reported with the smart host's words, its name and the builder's address, because the
+ * fix (mynetworks on the central postfix) needs exactly those.
+ */
+final class MailRelayRunner {
+    private static final Pattern REPLY = Pattern.compile("^([45]\\d\\d)[ -](.*)$");
+    private static final Pattern SENT = Pattern.compile("\\.\\.\\. Sent \\((.*)\\)$");
+    private final Remote remote;
+    private final SmartHostQueue queue;
+
+    MailRelayRunner(Remote remote, SmartHostQueue queue) {
+        this.remote = remote;
+        this.queue = queue;
+    }
+
+    /** Null when the smart host accepted the mail, otherwise why not. */
+    String run(Check.MailRelayCheck c, StringBuilder detail) throws Exception {
+        String smartHost = remote.exec("sed -n 's/^DS//p' /etc/mail/sendmail.cf 2>/dev/null").stdout().strip();
+        if (smartHost.isEmpty()) {
+            return "sendmail on the builder has no smart host (no DS line in /etc/mail/sendmail.cf)";
+        }
+        String builder = remote.exec("hostname -I 2>/dev/null || hostname -i").stdout().strip().split("\\s+")[0];
+        byte[] random = new byte[8];
+        new SecureRandom().nextBytes(random);
+        String token = "galley-relay-" + HexFormat.of().formatHex(random);
+        String message = "Subject: galley relay check " + token + "\nX-Galley-Token: " + token + "\n\n" + token + "\n";
+        ExecResult r = remote.exec("timeout " + c.timeoutSeconds() + " sendmail -v " + Shell.quote(c.to())
+                + " 2>&1", message.getBytes(java.nio.charset.StandardCharsets.UTF_8), Remote.OutputListener.NONE);
+        List<String> onward = onward(r.stdout(), smartHost);
+        if (onward == null) {
+            return "sendmail on the builder (" + builder + ") did not hand the mail to the smart host " + smartHost
+                    + " (exit " + r.exitCode() + "): " + last(r.stdout(), 4) + queued();
+        }
+        for (String line : onward) {
+            Matcher refused = REPLY.matcher(line);
+            if (refused.matches()) {
+                return "smart host " + smartHost + " refused the mail from the builder at " + builder + ": "
+                        + refused.group(1) + " " + refused.group(2)
+                        + (line.contains("Relay access denied") ? " (add the builder's subnet to the smart host's"
+                        + " mynetworks)" : "");
+            }
+            Matcher sent = SENT.matcher(line);
+            if (sent.find()) {
+                detail.append("smart host ").append(smartHost).append(" accepted the mail from the builder at ")
+                        .append(builder).append(" (").append(sent.group(1)).append(")");
+                return queue == null ? null : inQueue(token, c.timeoutSeconds(), detail);
+            }
+        }
+        return "no answer from the smart host " + smartHost + " to the builder at " + builder + ": "
+                + String.join(" / ", onward.subList(Math.max(0, onward.size() - 4), onward.size())) + queued();
+    }
+
+    /** The transcript after sendmail connected to the smart host, without the daemon's "050 " prefix; null if never. */
+    static List<String> onward(String transcript, String smartHost) {
+        List<String> lines = transcript.lines().map(l -> l.startsWith("050 ") ? l.substring(4) : l).toList();
+        String host = smartHost.replaceAll("^\\[|]$", "");
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.contains("Connecting to ") && (l.contains(" " + host + " ") || l.contains(" " + host + ". ")
+                    || l.contains("[" + host + "]"))) {
+                return lines.subList(i + 1, lines.size());
+            }
+        }
+        return null;
+    }
+
+    private String inQueue(String token, int timeoutSeconds, StringBuilder detail) throws Exception {
+        Instant end = Instant.now().plus(Duration.ofSeconds(Math.min(timeoutSeconds, 30)));
+        while (true) {
+            Optional<String> found = queue.find(token);
+            if (found.isPresent()) {
+                detail.append("; found in the queue of ").append(queue.host()).append(": ").append(found.get());
+                return null;
+            }
+            if (Instant.now().isAfter(end)) {
+                return detail + ", but no mail with token " + token + " is in the queue of " + queue.host();
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** What sendmail's own queue says about the mail, if it is still there (the deferral reason). */
+    private String queued() throws IOException {
+        ExecResult q = remote.exec("mailq 2>/dev/null | head -n 20");
+        String text = q.stdout().strip();
+        return text.isEmpty() || text.contains("is empty") ? "" : "; builder's mail queue: " + last(text, 3);
+    }
+
+    private static String last(String text, int n) {
+        List<String> l = text.strip().lines().toList();
+        return String.join(" / ", l.subList(Math.max(0, l.size() - n), l.size()));
+    }
+}

@@ -1,0 +1,94 @@
+package org.galley.imagespec;
+
+import org.galley.yaml.Problems;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.galley.yaml.Fields;
+import org.galley.yaml.YNode;
+
+/** Parses and validates {@code builders.ec2}; every problem carries file:line:col. */
+final class Ec2SpecParser {
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+    private static final Pattern CIDR = Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}/(3[0-2]|[12]?\\d)");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}|all");
+    static final List<String> VOLUME_TYPES = List.of("gp3", "gp2", "io1", "io2", "standard");
+
+    private Ec2SpecParser() {}
+
+    static ImageSpec.Ec2 parse(YNode node, Problems problems) {
+        Fields e = Fields.of(node, problems, "'builders.ec2'");
+        if (e == null) return null;
+        String region = e.string("region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            problems.add(e.at("region"), "'region' must be an AWS region like eu-west-1, found '" + region + "'");
+        }
+        String type = e.string("instance_type");
+        String ssh = e.string("ssh_user");
+        String subnet = e.string("subnet_id");
+        Integer volume = e.integer("volume_size", 8, 16384);
+        String volumeType = e.choice("volume_type", VOLUME_TYPES);
+        String cidr = e.string("ssh_cidr");
+        if (cidr != null && !CIDR.matcher(cidr).matches()) {
+            problems.add(e.at("ssh_cidr"), "'ssh_cidr' must be an IPv4 CIDR like 203.0.113.7/32, found '" + cidr + "'");
+        }
+        String connect = e.string("connect_address");
+        if (connect != null && !validHostPort(connect)) {
+            problems.add(e.at("connect_address"), "'connect_address' must be host:port like 127.0.0.1:2222,"
+                    + " found '" + connect + "'");
+        }
+        Boolean privateIp = e.bool("private_ip");
+        List<String> copies = e.strings("copy_to_regions");
+        for (String r : copies) {
+            if (!REGION.matcher(r).matches() || r.equals(region)) {
+                problems.add(e.at("copy_to_regions"), "'copy_to_regions' must list other AWS regions like"
+                        + " eu-central-1, found '" + r + "'");
+            }
+        }
+        List<String> accounts = e.strings("launch_permissions");
+        for (String a : accounts) {
+            if (!ACCOUNT.matcher(a).matches()) {
+                problems.add(e.at("launch_permissions"), "'launch_permissions' must list 12-digit account ids"
+                        + " (or 'all' for a public image), found '" + a + "'");
+            }
+        }
+        Source src = source(e, problems);
+        e.finish();
+        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src.ami, src.ssm, src.filter,
+                src.owners, ssh == null ? "ec2-user" : ssh, subnet, volume == null ? 8 : volume,
+                volumeType == null ? "gp3" : volumeType, cidr, connect, Boolean.TRUE.equals(privateIp),
+                copies, accounts, src.newest);
+    }
+
+    private record Source(String ami, String ssm, String filter, List<String> owners, ImageSpec.Newest newest) {}
+
+    private static Source source(Fields e, Problems problems) {
+        if (!e.has("source")) {
+            problems.add(e.at(), "'builders.ec2' is missing the required key 'source'");
+            return new Source(null, null, null, List.of(), null);
+        }
+        Fields src = Fields.of(e.node("source"), problems, "'builders.ec2.source'");
+        if (src == null) return new Source(null, null, null, List.of(), null);
+        String ami = src.string("ami");
+        String ssm = src.string("ssm_parameter");
+        String filter = src.string("name");
+        List<String> owners = src.strings("owners");
+        ImageSpec.Newest newest = src.has("newest_of")
+                ? NewestParser.parse(src.node("newest_of"), problems, "builders.ec2.source") : null;
+        src.finish();
+        int given = (ami != null ? 1 : 0) + (ssm != null ? 1 : 0) + (filter != null ? 1 : 0);
+        if (src.has("newest_of") ? given > 1 : given != 1) {
+            problems.add(src.at(), "'source' needs exactly one of 'ami', 'ssm_parameter' or 'name' (a filter)"
+                    + (src.has("newest_of") ? " besides 'newest_of' (the fallback for the first build), or none"
+                    : ", or 'newest_of' to start from the newest image of a lineage"));
+        }
+        return new Source(ami, ssm, filter, owners, newest);
+    }
+
+    private static boolean validHostPort(String s) {
+        if (!HOST_PORT.matcher(s).matches()) return false;
+        int port = Integer.parseInt(s.substring(s.lastIndexOf(':') + 1));
+        return port >= 1 && port <= 65535;
+    }
+}

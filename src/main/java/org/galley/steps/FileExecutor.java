@@ -1,0 +1,47 @@
+package org.galley.steps;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.galley.recipes.Secrets;
+import org.galley.recipes.Step;
+import org.galley.transport.ExecResult;
+import org.galley.transport.Shell;
+
+/**
+ * Writes a whole file. Compares by SHA-256 and {@code stat}, so a secret's content is
+ * never read back or shown; the value is revealed only for the write, through stdin.
+ */
+final class FileExecutor implements StepExecutor<Step.FileStep> {
+    @Override
+    public Outcome run(Step.FileStep step, StepContext ctx) throws IOException {
+        byte[] desired = StepContext.utf8(Secrets.reveal(step.content(), ctx.secrets()));
+        String p = Shell.quote(step.path());
+        ExecResult r = ctx.remote().exec("[ -f " + p + " ] && sha256sum < " + p + " && stat -c '%U %G %a' " + p);
+        boolean exists = r.ok();
+        String want = sha256(desired);
+        String[] lines = r.stdout().split("\n");
+        boolean sameContent = exists && lines[0].startsWith(want);
+        boolean sameAttrs = exists && lines.length > 1 && attrsMatch(lines[1].split(" "), step);
+        if (sameContent && sameAttrs) return Outcome.unchanged(step.path() + " is up to date");
+        ctx.writeAtomically(step.path(), desired, step.owner(), step.group(), step.mode());
+        String what = !exists ? "created" : !sameContent ? "content updated" : "owner/mode updated";
+        return Outcome.changed(step.path() + " " + what + (step.sensitive() ? " (sensitive, content not shown)" : ""));
+    }
+
+    private static boolean attrsMatch(String[] stat, Step.FileStep step) {
+        if (stat.length < 3) return false;
+        if (step.owner() != null && !step.owner().equals(stat[0])) return false;
+        if (step.group() != null && !step.group().equals(stat[1])) return false;
+        return step.mode() == null || Integer.parseInt(step.mode(), 8) == Integer.parseInt(stat[2], 8);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.galley.targets.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Image;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.galley.ledger.Reclaim;
+import org.galley.targets.Labels;
+import org.galley.targets.TargetUnavailableException;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * {@code galley cleanup} for Docker without a journal (a build from another working
+ * directory, or one that predates the ledger): containers, networks and candidate-only
+ * images labelled {@code org.galley.managed=true} whose build is not running and that are
+ * older than the cutoff or past their {@code org.galley.expires} label. Released images
+ * are outputs and never touched.
+ */
+public final class DockerMaintenance {
+    private final DockerClient client;
+
+    public DockerMaintenance() {
+        DockerClientFactory f = DockerClientFactory.instance();
+        if (!f.isDockerAvailable()) throw new TargetUnavailableException("Docker is not reachable");
+        client = f.client();
+    }
+
+    public DockerReclaimer reclaimer() {
+        return new DockerReclaimer(client);
+    }
+
+    /** @param running build ids whose journal is locked by a live galley process */
+    public List<Reclaim.Found> cleanup(Instant cutoff, boolean dryRun, Predicate<String> running) {
+        List<Reclaim.Found> found = new ArrayList<>();
+        Map<String, String> managed = Map.of(Labels.MANAGED, "true");
+        for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(managed).exec()) {
+            if (!orphan(c.getLabels(), Instant.ofEpochSecond(c.getCreated()), cutoff, running)) continue;
+            found.add(remove(c.getLabels(), "container", c.getNames()[0].substring(1), dryRun,
+                    () -> client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec()));
+        }
+        for (Image i : client.listImagesCmd().withLabelFilter(managed).exec()) {
+            boolean candidateOnly = i.getRepoTags() == null || Arrays.stream(i.getRepoTags())
+                    .allMatch(t -> t.contains(":" + CommitStage.CANDIDATE_PREFIX) || t.equals("<none>:<none>"));
+            if (!candidateOnly || !orphan(i.getLabels(), Instant.ofEpochSecond(i.getCreated()), cutoff, running)) continue;
+            found.add(remove(i.getLabels(), "candidate image", i.getId(), dryRun,
+                    () -> client.removeImageCmd(i.getId()).withForce(true).exec()));
+        }
+        for (var n : client.listNetworksCmd().withFilter("label", List.of(Labels.MANAGED + "=true")).exec()) {
+            Instant created = n.getCreated() == null ? Instant.now() : n.getCreated().toInstant();
+            if (!orphan(n.getLabels(), created, cutoff, running)) continue;
+            // The list does not say which containers use a network; an inspect does.
+            var inUse = client.inspectNetworkCmd().withNetworkId(n.getId()).exec().getContainers();
+            if (inUse != null && !inUse.isEmpty()) continue;
+            found.add(remove(n.getLabels(), "network", n.getName(), dryRun, () -> client.removeNetworkCmd(n.getId()).exec()));
+        }
+        return found;
+    }
+
+    private static boolean orphan(Map<String, String> labels, Instant created, Instant cutoff, Predicate<String> running) {
+        String build = labels == null ? null : labels.get(Labels.BUILD_ID);
+        if (build != null && running.test(build)) return false;
+        return created.isBefore(cutoff) || expired(labels);
+    }
+
+    private static boolean expired(Map<String, String> labels) {
+        String e = labels == null ? null : labels.get(Labels.EXPIRES);
+        try {
+            return e != null && Instant.parse(e).isBefore(Instant.now());
+        } catch (DateTimeParseException ex) {
+            return false;
+        }
+    }
+
+    private static Reclaim.Found remove(Map<String, String> labels, String kind, String ref, boolean dryRun, Runnable r) {
+        String build = labels == null ? "?" : labels.getOrDefault(Labels.BUILD_ID, "?");
+        if (dryRun) return new Reclaim.Found(build, kind, ref, false, "dry run");
+        try {
+            r.run();
+            return new Reclaim.Found(build, kind, ref, true, null);
+        } catch (RuntimeException e) {
+            return new Reclaim.Found(build, kind, ref, false, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.galley.targets.docker;
+
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * Boots the candidate image as a fresh container on the build network and makes it the
+ * build's builder, so the next connect and verify stages test the image itself, not the
+ * machine it was made from.
+ */
+final class FirstBootStage implements Stage {
+    private final ContainerStage builders;
+    private volatile String candidate;
+
+    FirstBootStage(ContainerStage builders) {
+        this.builders = builders;
+    }
+
+    @Override
+    public String name() {
+        return "first-boot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) {
+        ctx.listener.info("booting candidate " + ctx.artifact().name());
+        GenericContainer<?> c = builders.machine(ctx, ctx.artifact().id(), "candidate", true);
+        candidate = ContainerStage.start(ctx, c, "candidate");
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        // A start cut short by an interrupt has no id yet, but its container may exist: remove it
+        // by name, or the candidate image it runs could not be removed after it.
+        ContainerStage.remove(org.testcontainers.DockerClientFactory.instance().client(), ctx,
+                candidate != null ? candidate : ContainerStage.containerName(ctx, "candidate"), "candidate");
+    }
+}

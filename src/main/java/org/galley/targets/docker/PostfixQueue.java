@@ -1,0 +1,50 @@
+package org.galley.targets.docker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.galley.checks.SmartHostQueue;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * The dry run's smart host queue, read through the Docker API: {@code postqueue -j} lists
+ * what postfix holds ({@code defer_transports=smtp} keeps it there), {@code postcat} shows
+ * each mail so the check's token can be found.
+ */
+final class PostfixQueue implements SmartHostQueue {
+    private static final Pattern ENTRY = Pattern.compile("\"queue_name\": *\"([^\"]+)\", *\"queue_id\": *\"([^\"]+)\"");
+    private static final Pattern RECIPIENT = Pattern.compile("\"address\": *\"([^\"]+)\"");
+    private final GenericContainer<?> services;
+    private final String host;
+
+    PostfixQueue(GenericContainer<?> services, String host) {
+        this.services = services;
+        this.host = host;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public Optional<String> find(String token) throws Exception {
+        ExecResult list = services.execInContainer("postqueue", "-j");
+        if (list.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + list.getStderr());
+        for (String line : list.getStdout().lines().toList()) {
+            Matcher e = ENTRY.matcher(line);
+            if (!e.find()) continue;
+            ExecResult mail = services.execInContainer("postcat", "-hbq", e.group(2));
+            if (mail.getExitCode() == 0 && mail.getStdout().contains(token)) {
+                List<String> to = new ArrayList<>();
+                Matcher r = RECIPIENT.matcher(line);
+                while (r.find()) to.add(r.group(1));
+                return Optional.of("queue id " + e.group(2) + " in the " + e.group(1) + " queue, for " + String.join(", ", to));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,44 @@
+package org.galley.targets.ec2;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.galley.imagespec.ImageSpec;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+/**
+ * Boots a fresh instance from the candidate AMI, with the build's key pair and security
+ * group, and makes it the builder, so the next connect and verify stages check the
+ * image's first boot rather than the machine it was made from. Cleanup terminates it.
+ */
+final class CandidateStage implements Stage {
+    private final Ec2Target target;
+    private final LaunchStage launch;
+    private volatile String instanceId;
+
+    CandidateStage(Ec2Target target, LaunchStage launch) {
+        this.target = target;
+        this.launch = launch;
+    }
+
+    @Override
+    public String name() {
+        return "first-boot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) {
+        ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
+        Instant t0 = Instant.now();
+        launch.launch(ctx, e, ctx.artifact().id(), ctx.buildId + "-candidate", name(), id -> instanceId = id);
+        Instance running = launch.awaitRunning(ctx, instanceId, name());
+        ctx.phase("candidate-launch", Duration.between(t0, Instant.now()));
+        ctx.builder(launch.builder(ctx, e, running, name()));
+    }
+
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (instanceId != null) launch.terminate(ctx, instanceId);
+    }
+}

@@ -1,0 +1,201 @@
+package org.galley.targets.ec2;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.Stage;
+import org.galley.imagespec.ImageSpec;
+import org.galley.targets.Target;
+import org.galley.targets.TargetUnavailableException;
+import software.amazon.awssdk.services.ec2.model.Image;
+
+/**
+ * Bakes an HVM AMI: a temporary instance (with its own key pair and security group) is
+ * launched from the source AMI, configured over SSH by the shared stages, stopped and
+ * imaged. Clients are created on first use, for the spec's region.
+ */
+public final class Ec2Target implements Target {
+    private final Ec2Options options;
+    private final Poller poller;
+    private final Map<String, Ec2Resources> resources = new ConcurrentHashMap<>();
+    private Ec2Clients clients;
+    private String rootDevice;
+    private LaunchStage launch;
+    /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
+    private Artifact newestSource;
+    private ImageStage image;
+
+    public Ec2Target(Ec2Options options) {
+        this.options = options;
+        this.poller = new Poller(options.pollInterval(), options.waitTimeout());
+    }
+
+    @Override
+    public String name() {
+        return "ec2";
+    }
+
+    static ImageSpec.Ec2 settings(ImageSpec spec) {
+        ImageSpec.Ec2 e = spec.builders().ec2();
+        if (e == null) {
+            throw new TargetUnavailableException("spec '" + spec.name() + "' has no 'builders.ec2' section;"
+                    + " add one to bake an AMI");
+        }
+        return e;
+    }
+
+    /**
+     * Pre-validation, before anything is created: the SSH source range, credentials
+     * (GetCallerIdentity), and the source AMI, whose id goes into the fingerprint.
+     */
+    @Override
+    public String resolveSource(ImageSpec spec) {
+        ImageSpec.Ec2 e = settings(spec);
+        sshCidr(e);
+        if (clients == null) clients = new Ec2Clients(options, e.region());
+        try {
+            clients.sts().getCallerIdentity();
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("AWS credentials for " + clients.region() + " do not work: "
+                    + Ec2Exception.describe(ex) + "; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", ex);
+        }
+        SourceResolver resolver = new SourceResolver(clients);
+        Image source = null;
+        if (e.sourceNewest() != null) {
+            source = resolver.newestOf(e.sourceNewest()).orElse(null);
+            if (source == null && !e.hasFixedSource()) {
+                throw new TargetUnavailableException("newest_of found no image in " + clients.region() + " ("
+                        + e.sourceNewest().describe() + "); give a fallback source (ssm_parameter, ami or name) beside"
+                        + " newest_of for the first build");
+            }
+            newestSource = source == null ? null : artifact(source);
+        }
+        if (source == null) source = resolver.resolve(e);
+        rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
+        return source.imageId();
+    }
+
+    /** The only range admitted to port 22; galley never asks an outside service for the runner's address. */
+    String sshCidr(ImageSpec.Ec2 e) {
+        if (options.sshCidr() != null) return options.sshCidr();
+        if (e.sshCidr() != null) return e.sshCidr();
+        if (e.privateIp()) return "10.0.0.0/8";
+        throw new TargetUnavailableException("no address range to admit to SSH: give --ssh-cidr 203.0.113.7/32"
+                + " (your runner's public address), set builders.ec2.ssh_cidr, or set private_ip: true");
+    }
+
+    static Artifact artifact(Image i) {
+        return new Artifact(i.imageId(), i.name(), i.tags().stream()
+                .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a)));
+    }
+
+    @Override
+    public Optional<Artifact> previous(ImageSpec spec) {
+        return newestSource != null ? Optional.of(newestSource) : findNewest(spec);
+    }
+
+    /** The spec's newest complete image, for ${version} and for plan to compare against. */
+    @Override
+    public Optional<Artifact> findNewest(ImageSpec spec) {
+        try {
+            return new SourceResolver(clients()).newestOf(new ImageSpec.Newest(spec.name(), null, null))
+                    .map(Ec2Target::artifact);
+        } catch (TargetUnavailableException ex) {
+            return Optional.empty();
+        }
+    }
+
+    /** Only images whose build succeeded count: an unfinished one must not skip a bake. */
+    @Override
+    public Optional<Artifact> findExisting(ImageSpec spec, String fingerprint) {
+        try {
+            return clients().ec2().describeImages(r -> r.owners("self").filters(
+                            Ec2Tags.tagFilter(Ec2Tags.FINGERPRINT, fingerprint),
+                            Ec2Tags.tagFilter(Ec2Tags.SPEC, spec.name()),
+                            Ec2Tags.tagFilter(Ec2Tags.COMPLETE, "true"),
+                            Ec2Tags.filter("state", "available")))
+                    .images().stream().max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()))
+                    .map(i -> new Artifact(i.imageId(), i.name(), i.tags().stream()
+                            .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a))));
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("could not look for an image with fingerprint " + fingerprint
+                    + ": " + Ec2Exception.describe(ex), ex);
+        }
+    }
+
+    @Override
+    public Stage provision() {
+        launch = new LaunchStage(this);
+        return launch;
+    }
+
+    @Override
+    public Stage snapshot() {
+        if (launch == null) throw new IllegalStateException("provision() first");
+        image = new ImageStage(this, launch);
+        return image;
+    }
+
+    @Override
+    public Stage bootCandidate() {
+        return new CandidateStage(this, launch);
+    }
+
+    @Override
+    public Stage promote() {
+        if (image == null) throw new IllegalStateException("snapshot() first");
+        return new PromoteStage(this, image);
+    }
+
+    @Override
+    public org.galley.ledger.Reclaimer reclaimer() {
+        return new Ec2Reclaimer(clients(), poller, org.galley.pipeline.BuildListener.NONE);
+    }
+
+    @Override
+    public java.util.List<String> apiFailures() {
+        return clients == null ? java.util.List.of() : clients.failures();
+    }
+
+    Ec2Options options() {
+        return options;
+    }
+
+    Poller poller() {
+        return poller;
+    }
+
+    Ec2Clients clients() {
+        if (clients == null) throw new IllegalStateException("resolveSource() first");
+        return clients;
+    }
+
+    Ec2Resources resources() {
+        return resources(clients().region());
+    }
+
+    Ec2Resources resources(String region) {
+        return resources.computeIfAbsent(region, r -> new Ec2Resources(clients().ec2(r), poller, r));
+    }
+
+    String rootDevice() {
+        return rootDevice;
+    }
+
+    String loginBlob() {
+        return launch.loginBlob();
+    }
+
+    /** Time spent sleeping in waits so far; the rest of a stage's time is orchestration. */
+    public java.time.Duration waited() {
+        return poller.slept();
+    }
+
+    @Override
+    public void close() {
+        if (clients != null) clients.close();
+    }
+}

@@ -1,0 +1,216 @@
+package org.galley.targets.ec2;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.galley.imagespec.ImageNames;
+import org.galley.imagespec.ImageSpec;
+import org.galley.transport.ExecResult;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Snapshot: removes galley's login key from the builder, stops it, creates the AMI, tags
+ * it and its snapshots, then copies and shares it as the spec asks. Cleanup deregisters
+ * every image made (and deletes its snapshots) unless the build succeeded; on success it
+ * marks them complete, the tag that fingerprint skips and prune look for.
+ */
+final class ImageStage implements Stage {
+    private final Ec2Target target;
+    private final LaunchStage launch;
+    /** Region to image id, filled as soon as each id is known. */
+    private final Map<String, String> images = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile String name;
+
+    ImageStage(Ec2Target target, LaunchStage launch) {
+        this.target = target;
+        this.launch = launch;
+    }
+
+    @Override
+    public String name() {
+        return "snapshot";
+    }
+
+    @Override
+    public void run(BuildContext ctx) throws Exception {
+        ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
+        String instanceId = launch.instanceId;
+        scrubLoginKey(ctx, e);
+        Instant t0 = Instant.now();
+        stop(ctx, instanceId);
+        ctx.phase("stop", Duration.between(t0, Instant.now()));
+        Map<String, String> tagMap = Ec2Tags.image(ctx);
+        // A candidate until its first boot passed the checks: not copied, not shared, never a fingerprint match.
+        tagMap.put(Ec2Tags.CANDIDATE, "true");
+        tagMap.put(Ec2Tags.EXPIRES, Ec2Tags.expires(ctx));
+        List<Tag> tags = Ec2Tags.tags(tagMap);
+        name = amiName(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
+        String home = target.clients().region();
+        t0 = Instant.now();
+        String imageId = create(ctx, instanceId, tags);
+        images.put(home, imageId);
+        ctx.listener.info("creating candidate image " + imageId + " \"" + name + "\"");
+        Image made = awaitAvailable(ctx, target.clients().ec2(), imageId);
+        for (String snap : Ec2Resources.snapshots(made)) {
+            ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", home, "image", imageId));
+        }
+        tagSnapshots(target.clients().ec2(), made, tags);
+        ctx.phase("snapshot", Duration.between(t0, Instant.now()));
+        Map<String, String> labels = new LinkedHashMap<>(tagMap);
+        labels.put("ami:" + home, imageId);
+        ctx.artifact(new Artifact(imageId, name, labels));
+        ctx.listener.info("candidate image " + imageId + " available in " + home);
+    }
+
+    /** The AMI name (unique with the build id after a clash). */
+    String imageName() {
+        return name;
+    }
+
+    /** Region to image id of every image this build made; copies are added by the promote stage. */
+    Map<String, String> images() {
+        return images;
+    }
+
+    /** Only galley's own line goes: the source image's keys and cloud-init's behaviour stay as they were. */
+    private void scrubLoginKey(BuildContext ctx, ImageSpec.Ec2 e) throws java.io.IOException {
+        if (ctx.remote() == null) return;
+        String blob = target.loginBlob();
+        String script = "for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys; do"
+                + " [ -f \"$f\" ] && sed -i '\\#" + blob + "#d' \"$f\"; done; true";
+        String cmd = "root".equals(e.sshUser()) ? script : "sudo -n sh -c " + org.galley.transport.Shell.quote(script);
+        ExecResult r = ctx.remote().exec(cmd);
+        if (!r.ok()) throw new Ec2Exception("could not remove galley's key from the builder: " + r.tail());
+    }
+
+    private void stop(BuildContext ctx, String instanceId) {
+        try {
+            target.clients().ec2().stopInstances(r -> r.instanceIds(instanceId));
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("stopping instance " + instanceId, ex);
+        }
+        target.poller().until("instance " + instanceId + " to stop", ctx.listener, () -> ctx.checkCancelled(name()),
+                () -> target.resources().describe(instanceId), i -> switch (i.state().name()) {
+                    case STOPPED -> Poller.Verdict.done();
+                    case STOPPING, RUNNING, PENDING -> Poller.Verdict.waiting(i.state().nameAsString());
+                    default -> Poller.Verdict.failed("instance " + instanceId + " is " + i.state().nameAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+    }
+
+    /**
+     * AMI names are unique per account and region: a clash gets the build id appended.
+     * CreateImage takes no client token, so the name is the intent in the ledger.
+     */
+    private String create(BuildContext ctx, String instanceId, List<Tag> tags) {
+        Ec2Client ec2 = target.clients().ec2();
+        String description = "galley " + ctx.spec.name() + " build " + ctx.buildId;
+        try {
+            return created(ctx, ec2.createImage(intent(ctx, name).instanceId(instanceId).name(name).description(description)
+                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build()).imageId());
+        } catch (RuntimeException ex) {
+            if (!"InvalidAMIName.Duplicate".equals(Ec2Exception.code(ex))) {
+                throw new Ec2Exception("creating an image of " + instanceId, ex);
+            }
+            String unique = amiName(name + " " + ctx.buildId);
+            ctx.listener.warn("an image named \"" + name + "\" exists; naming this one \"" + unique + "\"");
+            name = unique;
+            try {
+                return created(ctx, ec2.createImage(intent(ctx, unique).instanceId(instanceId).name(unique)
+                        .description(description).tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build())
+                        .imageId());
+            } catch (RuntimeException again) {
+                throw new Ec2Exception("creating an image of " + instanceId, again);
+            }
+        }
+    }
+
+    private software.amazon.awssdk.services.ec2.model.CreateImageRequest.Builder intent(BuildContext ctx, String n) {
+        ctx.ledger().intent(Ec2Reclaimer.IMAGE, n, Map.of("region", target.clients().region()));
+        return software.amazon.awssdk.services.ec2.model.CreateImageRequest.builder();
+    }
+
+    private String created(BuildContext ctx, String imageId) {
+        ctx.ledger().created(Ec2Reclaimer.IMAGE, imageId, Map.of("region", target.clients().region()));
+        return imageId;
+    }
+
+    Image awaitAvailable(BuildContext ctx, Ec2Client ec2, String imageId) {
+        return target.poller().until("image " + imageId + " to be available", ctx.listener,
+                () -> ctx.checkCancelled(name()), () -> {
+                    try {
+                        return ec2.describeImages(r -> r.imageIds(imageId)).images().stream().findFirst().orElse(null);
+                    } catch (RuntimeException ex) {
+                        if (Ec2Exception.notFound(ex)) return null;
+                        throw ex;
+                    }
+                }, i -> switch (i.stateAsString()) {
+                    case "available" -> Poller.Verdict.done();
+                    case "pending" -> Poller.Verdict.waiting("pending");
+                    default -> Poller.Verdict.failed("image " + imageId + " is " + i.stateAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+    }
+
+    /**
+     * Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is.
+     * Each snapshot is named {@code <image name> (<purpose>)}, as the sailing team names them.
+     */
+    static void tagSnapshots(Ec2Client ec2, Image image, List<Tag> tags) {
+        List<String> snaps = Ec2Resources.snapshots(image);
+        if (snaps.isEmpty()) return;
+        try {
+            for (var m : image.blockDeviceMappings()) {
+                if (m.ebs() == null || m.ebs().snapshotId() == null) continue;
+                List<Tag> named = new java.util.ArrayList<>(tags.stream().filter(t -> !"Name".equals(t.key())).toList());
+                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName())));
+                ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named));
+            }
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("tagging snapshots " + snaps + " of " + image.imageId(), ex);
+        }
+    }
+
+    /** {@code <image name> (root)} for the root volume, {@code (<device>)} for others, e.g. {@code (sdf)}. */
+    static String snapshotName(String imageName, String device, String rootDevice) {
+        String purpose = device == null ? "volume" : device.equals(rootDevice) ? "root"
+                : device.substring(device.lastIndexOf('/') + 1);
+        return imageName + " (" + purpose + ")";
+    }
+
+    /** EC2 allows 3–128 characters of letters, digits and ()[] ./-'@_ in an AMI name. */
+    static String amiName(String rendered) {
+        String n = rendered.replaceAll("[^A-Za-z0-9()\\[\\] ./'@_-]", "-");
+        if (n.length() < 3) n = (n + "---").substring(0, 3);
+        return n.length() > 128 ? n.substring(0, 128) : n;
+    }
+
+    /** Released images stay (the promote stage tagged them); any other outcome removes every image made. */
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (outcome == Outcome.SUCCEEDED) return;
+        Map<String, String> made;
+        synchronized (images) {
+            made = new LinkedHashMap<>(images);
+        }
+        made.forEach((region, id) -> {
+            Ec2Resources res = target.resources(region);
+            try {
+                for (String snap : res.deregister(id)) ctx.ledger().removed(Ec2Reclaimer.SNAPSHOT, snap);
+                ctx.ledger().removed(Ec2Reclaimer.IMAGE, id);
+                ctx.listener.info("deregistered image " + id + " in " + region + " of the "
+                        + outcome.name().toLowerCase() + " build, with its snapshots");
+            } catch (RuntimeException ex) {
+                ctx.leftover("image " + id + " in " + region + " (" + ex.getMessage() + "): remove with " + res.imageHint(id));
+            }
+        });
+    }
+}

@@ -1,0 +1,79 @@
+package org.galley.targets.ec2;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.galley.pipeline.Artifact;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Stage;
+import org.galley.imagespec.ImageSpec;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Releases the verified candidate: copies it to further regions, grants launch
+ * permissions, then tags every image and snapshot complete and drops the candidate tag.
+ * The ledger marks them kept before they are tagged, so a crash in between leaves an
+ * unfinished image that cleanup removes, never a released one.
+ */
+final class PromoteStage implements Stage {
+    private final Ec2Target target;
+    private final ImageStage image;
+
+    PromoteStage(Ec2Target target, ImageStage image) {
+        this.target = target;
+        this.image = image;
+    }
+
+    @Override
+    public String name() {
+        return "promote";
+    }
+
+    @Override
+    public void run(BuildContext ctx) {
+        ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
+        Artifact candidate = ctx.artifact();
+        Map<String, String> tagMap = Ec2Tags.image(ctx);
+        tagMap.put(Ec2Tags.COMPLETE, "true");
+        List<Tag> tags = Ec2Tags.tags(tagMap);
+        Instant t0 = Instant.now();
+        ImageCopies copies = new ImageCopies(target, ctx, image.images());
+        copies.copy(e.copyToRegions(), candidate.id(), image.imageName(), tags);
+        if (!e.copyToRegions().isEmpty()) ctx.phase("copy", Duration.between(t0, Instant.now()));
+        copies.share(e.launchPermissions());
+        Map<String, String> released;
+        synchronized (image.images()) {
+            released = new LinkedHashMap<>(image.images());
+        }
+        released.forEach((region, id) -> release(ctx, region, id, tags));
+        Map<String, String> labels = new LinkedHashMap<>(tagMap);
+        released.forEach((region, id) -> labels.put("ami:" + region, id));
+        ctx.artifact(new Artifact(candidate.id(), candidate.name(), labels));
+        ctx.listener.info("released " + candidate.id() + " (" + String.join(", ", released.keySet()) + ")");
+    }
+
+    private void release(BuildContext ctx, String region, String id, List<Tag> tags) {
+        var ec2 = target.clients().ec2(region);
+        Image made;
+        try {
+            made = ec2.describeImages(r -> r.imageIds(id)).images().get(0);
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("looking up image " + id + " in " + region, ex);
+        }
+        List<String> snaps = Ec2Resources.snapshots(made);
+        ctx.ledger().kept(Ec2Reclaimer.IMAGE, id);
+        snaps.forEach(s -> ctx.ledger().kept(Ec2Reclaimer.SNAPSHOT, s));
+        List<String> resources = new java.util.ArrayList<>(snaps);
+        resources.add(0, id);
+        try {
+            ec2.createTags(r -> r.resources(resources).tags(tags));
+            ec2.deleteTags(r -> r.resources(resources).tags(Tag.builder().key(Ec2Tags.CANDIDATE).build(),
+                    Tag.builder().key(Ec2Tags.EXPIRES).build()));
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("tagging image " + id + " in " + region + " released", ex);
+        }
+    }
+}

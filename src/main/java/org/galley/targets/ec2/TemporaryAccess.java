@@ -1,0 +1,101 @@
+package org.galley.targets.ec2;
+
+import java.security.KeyPair;
+import java.util.Map;
+import org.galley.pipeline.BuildContext;
+import org.galley.targets.TargetUnavailableException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * The build's key pair and security group: created first, removed last. Names are
+ * recorded before each create call, ids right after, so cleanup finds them either way.
+ */
+final class TemporaryAccess {
+    private final Ec2Client ec2;
+    volatile String keyName;
+    volatile String groupId;
+    volatile KeyPair key;
+
+    private final String region;
+
+    TemporaryAccess(Ec2Client ec2, String region) {
+        this.ec2 = ec2;
+        this.region = region;
+    }
+
+    void createKeyPair(BuildContext ctx) {
+        key = LoginKey.generate();
+        keyName = "galley-" + ctx.buildId;
+        ctx.ledger().intent(Ec2Reclaimer.KEY_PAIR, keyName, Map.of("region", region));
+        try {
+            ec2.importKeyPair(r -> r.keyName(keyName)
+                    .publicKeyMaterial(software.amazon.awssdk.core.SdkBytes.fromUtf8String(
+                            LoginKey.openSsh(key, keyName)))
+                    .tagSpecifications(Ec2Tags.on(ResourceType.KEY_PAIR, Ec2Tags.temporary(ctx))));
+        } catch (RuntimeException e) {
+            throw new Ec2Exception("importing key pair " + keyName, e);
+        }
+        ctx.ledger().created(Ec2Reclaimer.KEY_PAIR, keyName, Map.of("region", region));
+    }
+
+    /** In the subnet's VPC when a subnet is given, else in the default VPC. */
+    void createGroup(BuildContext ctx, String subnetId, String cidr) {
+        String vpc = subnetId == null ? null : vpcOf(subnetId);
+        String name = "galley-" + ctx.buildId;
+        ctx.ledger().intent(Ec2Reclaimer.GROUP, name, Map.of("region", region));
+        try {
+            groupId = ec2.createSecurityGroup(r -> r.groupName(name).vpcId(vpc)
+                    .description("galley build " + ctx.buildId + ": SSH from " + cidr + " only")
+                    .tagSpecifications(Ec2Tags.on(ResourceType.SECURITY_GROUP, Ec2Tags.temporary(ctx)))).groupId();
+        } catch (RuntimeException e) {
+            throw new Ec2Exception("creating security group " + name, e);
+        }
+        ctx.ledger().created(Ec2Reclaimer.GROUP, groupId, Map.of("region", region, "name", name));
+        try {
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(IpPermission.builder()
+                    .ipProtocol("tcp").fromPort(22).toPort(22)
+                    .ipRanges(IpRange.builder().cidrIp(cidr).description("galley " + ctx.buildId).build()).build()));
+        } catch (RuntimeException e) {
+            throw new Ec2Exception("admitting SSH from " + cidr + " to security group " + groupId, e);
+        }
+    }
+
+    private String vpcOf(String subnetId) {
+        try {
+            return ec2.describeSubnets(r -> r.subnetIds(subnetId)).subnets().get(0).vpcId();
+        } catch (RuntimeException e) {
+            if (Ec2Exception.notFound(e)) {
+                throw new TargetUnavailableException("subnet " + subnetId + " (builders.ec2.subnet_id) does not exist");
+            }
+            throw new Ec2Exception("looking up subnet " + subnetId, e);
+        }
+    }
+
+    /** Key pair, then group: the group may still be in use by a terminating instance. */
+    void cleanup(BuildContext ctx, Ec2Resources resources, boolean instanceGone) {
+        if (keyName != null) {
+            try {
+                resources.deleteKeyPair(keyName);
+                ctx.ledger().removed(Ec2Reclaimer.KEY_PAIR, keyName);
+            } catch (RuntimeException e) {
+                ctx.leftover("key pair " + keyName + " (" + e.getMessage() + "): remove with " + resources.keyHint(keyName));
+            }
+        }
+        if (groupId != null && !instanceGone) {
+            // Deleting would only wait out the deadline while the instance still holds the group.
+            ctx.leftover("security group " + groupId + " (its instance is still there): remove with "
+                    + resources.groupHint(groupId) + " after the instance");
+        } else if (groupId != null) {
+            try {
+                resources.deleteGroup(groupId, ctx.listener);
+                ctx.ledger().removed(Ec2Reclaimer.GROUP, groupId);
+            } catch (RuntimeException e) {
+                ctx.leftover("security group " + groupId + " (" + e.getMessage() + "): remove with "
+                        + resources.groupHint(groupId));
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.galley.targets.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.galley.testing.Ec2TestBed.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.galley.cli.Main;
+import org.galley.ledger.Journal;
+import org.galley.testing.ChildGalley;
+import org.galley.testing.MotoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.GenericContainer;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+
+/**
+ * galley build --target ec2 in a child JVM, SIGKILLed at random moments, then galley
+ * cleanup: nothing of the killed build may be left in moto (instances, key pairs, groups,
+ * volumes, snapshots, AMIs), and its journal is gone.
+ */
+@ExtendWith(MotoServer.class)
+class Ec2KilledBuildTest {
+    static GenericContainer<?> instance;
+    static Set<String> pins;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startStandIn() throws Exception {
+        instance = anyKeyStandIn();
+        instance.start();
+        pins = hostKeys(instance);
+    }
+
+    @AfterAll
+    static void stopStandIn() {
+        if (instance != null) instance.stop();
+    }
+
+    private ChildGalley build(Path spec) throws Exception {
+        List<String> args = new ArrayList<>(List.of("build", spec.toString(), "--target", "ec2", "--force",
+                "--endpoint-url", MotoServer.endpoint(), "--ledger-dir", dir.resolve("ledger").toString(),
+                "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString(),
+                "--poll-interval-ms", "20", "--ssh-timeout", "10", "-q"));
+        for (String pin : pins) args.addAll(List.of("--ssh-host-key", pin));
+        return ChildGalley.start(dir, args.toArray(String[]::new));
+    }
+
+    @Test
+    void buildKilledAtTenRandomMomentsLeavesNothingOfItAfterCleanup() throws Exception {
+        Path spec = spec(dir.resolve("spec"), instance.getHost() + ":" + instance.getMappedPort(22),
+                "touch /etc/galley-marker", "test -f /etc/galley-marker");
+        long snapshotsBefore;
+        try (Ec2Client ec2 = client(REGION)) {
+            snapshotsBefore = ownSnapshots(ec2);
+        }
+        long t0 = System.nanoTime();
+        ChildGalley whole = build(spec);
+        assertThat(whole.await(Duration.ofSeconds(90))).as(whole.output()).isZero();
+        long wholeMillis = (System.nanoTime() - t0) / 1_000_000;
+        long released;
+        long snapshotsPerImage;
+        try (Ec2Client ec2 = client(REGION)) {
+            released = ownImages(ec2);
+            snapshotsPerImage = ownSnapshots(ec2) - snapshotsBefore;
+        }
+        assertThat(released).as("the uninterrupted build released one image").isEqualTo(1);
+
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int i = 0; i < 10; i++) {
+            long at = 200 + (long) (random.nextDouble() * wholeMillis * 0.9);
+            ChildGalley child = build(spec);
+            Thread.sleep(at);
+            if (!child.kill()) released++;
+            List<String> killed = Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
+                    .filter(j -> !"succeeded".equals(j.end())).map(Journal::buildId).toList();
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.run(new PrintWriter(out), new PrintWriter(err), "cleanup", "--target", "ec2",
+                    "--endpoint-url", MotoServer.endpoint(), "--region", REGION, "--poll-interval-ms", "20",
+                    "--ledger-dir", dir.resolve("ledger").toString());
+
+            String context = "killed after " + at + " ms of " + wholeMillis + " (seed " + seed + ")\n" + child.output()
+                    + "\n--- cleanup\n" + out + err;
+            assertThat(code).as(context).isZero();
+            try (Ec2Client ec2 = client(REGION)) {
+                for (String id : killed) {
+                    // Killed after promote tagged its image complete, before the journal said so:
+                    // the image is released and verified, and cleanup rightly keeps it.
+                    if (releasedBy(ec2, id)) {
+                        released++;
+                        continue;
+                    }
+                    assertNothingOf(ec2, id, context);
+                }
+                assertThat(liveInstances(ec2)).as(context).isEmpty();
+                assertThat(galleyKeyPairs(ec2)).as(context).isZero();
+                assertThat(galleyGroups(ec2)).as(context).isZero();
+                assertThat(ownImages(ec2)).as("only the released image: " + context).isEqualTo(released);
+                assertThat(ownSnapshots(ec2)).as("only the released image's snapshots: " + context)
+                        .isEqualTo(snapshotsBefore + released * snapshotsPerImage);
+            }
+            assertThat(Journal.all(dir.resolve("ledger")).stream().map(Journal::read).map(Journal::buildId)
+                    .filter(killed::contains)).as("journals of killed builds: " + context).isEmpty();
+        }
+    }
+
+    private static boolean releasedBy(Ec2Client ec2, String buildId) {
+        return !ec2.describeImages(r -> r.owners("self").filters(Ec2Tags.tagFilter(Ec2Tags.BUILD_ID, buildId),
+                Ec2Tags.tagFilter(Ec2Tags.COMPLETE, "true"))).images().isEmpty();
+    }
+
+    private static void assertNothingOf(Ec2Client ec2, String buildId, String context) {
+        Filter byBuild = Ec2Tags.tagFilter(Ec2Tags.BUILD_ID, buildId);
+        assertThat(ec2.describeInstances(r -> r.filters(byBuild)).reservations().stream()
+                .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString())))
+                .as("instances of %s: %s", buildId, context).isEmpty();
+        assertThat(ec2.describeKeyPairs().keyPairs()).as(context).noneMatch(k -> k.keyName().equals("galley-" + buildId));
+        assertThat(ec2.describeSecurityGroups().securityGroups()).as(context)
+                .noneMatch(g -> g.groupName().equals("galley-" + buildId));
+        assertThat(ec2.describeVolumes(r -> r.filters(byBuild)).volumes()).as("volumes: " + context).isEmpty();
+        assertThat(ec2.describeSnapshots(r -> r.ownerIds("self").filters(byBuild)).snapshots()).as(context).isEmpty();
+        assertThat(ec2.describeImages(r -> r.owners("self")).images()).as(context)
+                .noneMatch(im -> im.description() != null && im.description().contains(buildId));
+    }
+}
