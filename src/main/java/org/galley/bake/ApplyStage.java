@@ -9,15 +9,15 @@ import org.galley.recipes.Step;
 import org.galley.steps.StepContext;
 import org.galley.steps.StepResult;
 import org.galley.steps.StepRunner;
-import org.galley.targets.Target;
+import org.galley.targets.StagePlan;
 
 /** Applies every recipe's steps in order; the first failing step fails the build, named with its location. */
 final class ApplyStage implements Stage {
-    private final Target target;
+    private final StagePlan.Reboot reboot;
     private volatile BuilderReboot reboots;
 
-    ApplyStage(Target target) {
-        this.target = target;
+    ApplyStage(StagePlan.Reboot reboot) {
+        this.reboot = reboot;
     }
 
     @Override
@@ -27,7 +27,7 @@ final class ApplyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
-        reboots = new BuilderReboot(ctx, target);
+        reboots = new BuilderReboot(ctx, reboot);
         StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
                 (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
         for (Recipe recipe : ctx.spec.recipes()) {

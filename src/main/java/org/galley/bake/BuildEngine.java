@@ -13,23 +13,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Journal;
 import org.galley.ledger.Ledger;
 import org.galley.ledger.Reclaim;
-import org.galley.ledger.Reclaimer;
-import org.galley.pipeline.Artifact;
-import org.galley.pipeline.OnError;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.BuildInterruptedException;
 import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.Listeners;
+import org.galley.pipeline.OnError;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
-import org.galley.imagespec.ImageSpec;
+import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
-import org.galley.checks.SmartHostQueue;
 
 /**
  * Runs one build: pre-validation (secrets, source image, fingerprint skip) before anything
@@ -55,50 +52,45 @@ public final class BuildEngine {
     /**
      * @throws org.galley.yaml.SpecException bad input, found before anything was created
      * @throws org.galley.targets.TargetUnavailableException the target cannot be used, nothing created
+     * @see Preflight
      */
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
         Instant t0 = Instant.now();
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
         String buildId = resumed != null ? resumed.buildId() : newBuildId();
         secrets.preload(spec.recipes(), spec.file().getParent());
-        String sourceId = target.resolveSource(spec);
-        Map<String, String> parts = Fingerprint.parts(spec, sourceId);
-        String fingerprint = Fingerprint.combine(target.name(), parts);
+        Preflight pre = Preflight.of(spec, target, resumed);
+        String fingerprint = pre.fingerprint();
+        String sourceId = pre.source().id();
         if (resumed != null) Resume.checkFingerprint(resumed, fingerprint);
-        if (resumed == null && !opts.force() && target.makesImage()) {
-            Optional<Artifact> existing = target.findExisting(spec, fingerprint);
-            if (existing.isPresent()) {
-                listener.info("image " + existing.get().name() + " already has fingerprint "
-                        + fingerprint.substring(0, 12) + "; skipping the bake (--force rebakes)");
-                return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId,
-                        BuildResult.Status.SKIPPED, existing.get(), List.of(), List.of(), List.of(), null, null, null,
-                        Duration.between(t0, Instant.now())));
-            }
+        if (resumed == null && !opts.force() && pre.existing().isPresent()) {
+            listener.info("image " + pre.existing().get().name() + " already has fingerprint "
+                    + fingerprint.substring(0, 12) + "; skipping the bake (--force rebakes)");
+            return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId,
+                    BuildResult.Status.SKIPPED, pre.existing().get(), List.of(), List.of(), List.of(), null, null, null,
+                    Duration.between(t0, Instant.now())));
         }
-        reclaimDeadBuilds(spec, target, opts);
+        StagePlan plan = pre.plan();
+        reclaimDeadBuilds(spec, target, plan, opts);
         BuildLog log = openLog(opts, buildId);
         List<BuildListener> sinks = log == null ? List.of(listener) : List.of(listener, log);
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
         ctx.ledger(openLedger(opts, resumed, buildId, spec, target, fingerprint));
         ctx.keyPair(resumed != null ? Resume.loadKey(resumed) : generateKey());
-        ctx.inputs(Fingerprint.label(parts));
-        if (spec.output().versioned()) ctx.version(nextVersion(spec, target));
+        ctx.inputs(Fingerprint.label(pre.parts()));
+        if (spec.output().versioned()) ctx.version(nextVersion(spec, pre));
         current = ctx;
         if (cancelRequested) ctx.cancel();
-        SmartHostQueue.Provider queues = target instanceof SmartHostQueue.Provider p ? p : null;
-        Stage provision = resumed != null ? target.reattach(resumed) : target.provision();
-        List<Stage> stages = new ArrayList<>(List.of(provision, new ConnectStage(opts.sshTimeout()),
-                new ApplyStage(target), new VerifyStage("verify", queues)));
-        Stage snapshot = target.snapshot();
-        if (snapshot != null) stages.add(snapshot);
-        Stage boot = snapshot != null && opts.firstBoot() ? target.bootCandidate() : null;
-        if (boot != null) {
-            stages.addAll(List.of(boot, new ConnectStage(opts.sshTimeout()), new VerifyStage("first-boot-verify", queues)));
+        List<Stage> stages = new ArrayList<>(List.of(plan.provision(), new ConnectStage(opts.sshTimeout()),
+                new ApplyStage(plan.reboot()), new VerifyStage("verify", plan.smartHostQueue())));
+        plan.snapshot().ifPresent(stages::add);
+        if (plan.makesImage() && opts.firstBoot() && plan.firstBoot().isPresent()) {
+            stages.addAll(List.of(plan.firstBoot().get(), new ConnectStage(opts.sshTimeout()),
+                    new VerifyStage("first-boot-verify", plan.smartHostQueue())));
         }
-        Stage promote = snapshot != null ? target.promote() : null;
-        if (promote != null) stages.add(promote);
-        BuildResult.Status status = snapshot != null ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
+        plan.promote().ifPresent(stages::add);
+        BuildResult.Status status = plan.makesImage() ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
         String error = null;
         String stage = null;
         String step = null;
@@ -125,10 +117,9 @@ public final class BuildEngine {
     }
 
     /** What dead builds of this spec (killed, their lock free) left is removed before anything new is made. */
-    private void reclaimDeadBuilds(ImageSpec spec, Target target, BuildOptions opts) {
-        Reclaimer r = opts.ledgerDir() == null ? null : target.reclaimer();
-        if (r == null) return;
-        var found = new Reclaim(opts.ledgerDir(), List.of(r), listener::info).run(
+    private void reclaimDeadBuilds(ImageSpec spec, Target target, StagePlan plan, BuildOptions opts) {
+        if (opts.ledgerDir() == null || plan.reclaimer().isEmpty()) return;
+        var found = new Reclaim(opts.ledgerDir(), List.of(plan.reclaimer().get()), listener::info).run(
                 j -> spec.name().equals(j.header("spec")) && target.name().equals(j.header("target")), false, false);
         for (Reclaim.Found f : found) {
             if (f.removed()) listener.info("removed " + f.kind() + " " + f.ref() + " left by dead build " + f.buildId());
@@ -172,13 +163,11 @@ public final class BuildEngine {
     }
 
     /** ${version}: the previous image's version bumped as the spec says, or the first version. */
-    private String nextVersion(ImageSpec spec, Target target) {
-        Optional<Artifact> previous = target.previous(spec);
-        Optional<String> name = previous.map(a -> a.labels().getOrDefault(org.galley.targets.Labels.IMAGE_NAME, a.name()));
-        String version = org.galley.imagespec.ImageVersion.next(name, spec.output());
-        listener.info("image version " + version + name.map(n -> " (" + spec.output().bump() + " bump of \"" + n + "\")")
-                .orElse(" (first version: no earlier image)"));
-        return version;
+    private String nextVersion(ImageSpec spec, Preflight pre) {
+        Preflight.Version v = pre.version(spec);
+        listener.info("image version " + v.next() + v.bumpedFrom().map(n -> " (" + spec.output().bump() + " bump of \""
+                + n + "\")").orElse(" (first version: no earlier image)"));
+        return v.next();
     }
 
     /** Called from a signal handler: stop at the next safe point and unblock remote I/O. */

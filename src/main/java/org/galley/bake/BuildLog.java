@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import org.galley.checks.CheckResult;
 import org.galley.pipeline.BuildListener;
 import org.galley.steps.StepResult;
 import org.galley.transport.ExecResult;
-import org.galley.checks.CheckResult;
 
 /**
  * The per-build log file: timestamps, stages, every remote command with its exit code

@@ -3,10 +3,10 @@ package org.galley.bake;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.galley.checks.CheckResult;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.steps.StepResult;
-import org.galley.checks.CheckResult;
 
 /** The outcome of one build, as the CLI prints it and the manifest records it. */
 public record BuildResult(String buildId, String spec, String target, String fingerprint, String sourceId,

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.galley.pipeline.BuildContext;
 import org.galley.steps.Rebooter;
-import org.galley.targets.Target;
+import org.galley.targets.StagePlan;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Remote;
 import org.galley.transport.TransportException;
@@ -25,19 +25,19 @@ final class BuilderReboot implements Rebooter {
     static final String BOOT_IDENTITY = "cat /proc/sys/kernel/random/boot_id; cut -d' ' -f22 /proc/1/stat";
 
     private final BuildContext ctx;
-    private final Target target;
+    private final StagePlan.Reboot reboot;
     private final List<Remote> opened = new ArrayList<>();
 
-    BuilderReboot(BuildContext ctx, Target target) {
+    BuilderReboot(BuildContext ctx, StagePlan.Reboot reboot) {
         this.ctx = ctx;
-        this.target = target;
+        this.reboot = reboot;
     }
 
     @Override
     public Remote reboot(Duration timeout) throws IOException {
         String before = identity(ctx.remote());
         ctx.listener.info("rebooting builder " + ctx.builder().id());
-        target.reboot(ctx);
+        reboot.request(ctx);
         ctx.remote().close();
         Instant end = Instant.now().plus(timeout);
         for (int attempt = 1; ; attempt++) {

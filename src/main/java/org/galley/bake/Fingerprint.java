@@ -9,12 +9,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.galley.recipes.Recipe;
 import org.galley.imagespec.ImageSpec;
+import org.galley.recipes.Recipe;
 
 /**
  * The build fingerprint: a SHA-256 over the spec file, every recipe file with its bound

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.galley.Version;
-import org.galley.steps.StepResult;
 import org.galley.checks.CheckResult;
+import org.galley.steps.StepResult;
 
 /**
  * The build manifest, appended per build in Packer's shape ({@code builds[].artifact_id},

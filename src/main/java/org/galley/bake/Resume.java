@@ -15,11 +15,11 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.galley.ledger.Journal;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Journal;
+import org.galley.targets.Target;
 import org.galley.yaml.Location;
 import org.galley.yaml.SpecException;
-import org.galley.targets.Target;
 
 /**
  * {@code galley build --resume BUILD_ID}: continues a build that failed with

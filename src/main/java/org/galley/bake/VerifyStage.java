@@ -1,13 +1,13 @@
 package org.galley.bake;
 
 import java.util.List;
-import org.galley.pipeline.BuildContext;
-import org.galley.pipeline.BuildFailedException;
-import org.galley.pipeline.Stage;
-import org.galley.imagespec.Check;
 import org.galley.checks.CheckResult;
 import org.galley.checks.CheckRunner;
 import org.galley.checks.SmartHostQueue;
+import org.galley.imagespec.Check;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.BuildFailedException;
+import org.galley.pipeline.Stage;
 
 /** Runs every check (not just up to the first failure), then fails if any did. */
 final class VerifyStage implements Stage {
@@ -16,7 +16,7 @@ final class VerifyStage implements Stage {
 
     /**
      * @param name "verify", or "first-boot-verify" when the checks run against the booted image
-     * @param queues the target, when it can show the smart host's queue to the mail-relay check; else null
+     * @param queues the smart host's queue, when the target can show it to the mail-relay check
      */
     VerifyStage(String name, SmartHostQueue.Provider queues) {
         this.name = name;
@@ -30,7 +30,7 @@ final class VerifyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) {
-        SmartHostQueue queue = queues == null ? null : queues.smartHostQueue().orElse(null);
+        SmartHostQueue queue = queues.smartHostQueue().orElse(null);
         CheckRunner runner = new CheckRunner(ctx.remote(), queue);
         List<CheckResult> results = new java.util.ArrayList<>();
         for (Check check : ctx.spec.checks()) {

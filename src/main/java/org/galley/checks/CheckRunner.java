@@ -1,16 +1,16 @@
 package org.galley.checks;
 
-import org.galley.imagespec.Check;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Pattern;
-import org.galley.transport.ExecResult;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.galley.imagespec.Check;
 import org.galley.transport.Remote;
-import org.galley.transport.Shell;
 
-/** Runs checks against the builder. A check that cannot run counts as failed, with the reason. */
+/**
+ * Runs checks against the builder, each with the executor for its type. A check that cannot
+ * run counts as failed, with the reason.
+ */
 public final class CheckRunner {
     private final Remote remote;
     private final SmartHostQueue smartHostQueue;
@@ -42,47 +42,22 @@ public final class CheckRunner {
                 Duration.between(t0, Instant.now()));
     }
 
+    /** The one place check types meet their executors; a check type without one fails a test, not a build. */
+    private static final Map<Class<? extends Check>, BiFunction<Remote, SmartHostQueue, CheckExecutor<?>>> EXECUTORS = Map.of(
+            Check.CommandCheck.class, (remote, queue) -> new CommandCheckExecutor(remote),
+            Check.FileCheck.class, (remote, queue) -> new FileCheckExecutor(remote),
+            Check.MailRelayCheck.class, MailRelayCheckExecutor::new,
+            Check.SmtpLoginCheck.class, (remote, queue) -> new SmtpLoginCheckExecutor(remote),
+            Check.DnsCheck.class, (remote, queue) -> new DnsCheckExecutor());
+
+    /** The check types that have an executor. */
+    public static Map<Class<? extends Check>, BiFunction<Remote, SmartHostQueue, CheckExecutor<?>>> executors() {
+        return EXECUTORS;
+    }
+
+    @SuppressWarnings("unchecked")
     private String dispatch(Check check, StringBuilder detail) throws Exception {
-        if (check instanceof Check.CommandCheck c) return command(c);
-        if (check instanceof Check.FileCheck c) return file(c);
-        if (check instanceof Check.MailRelayCheck c) return new MailRelayRunner(remote, smartHostQueue).run(c, detail);
-        if (check instanceof Check.SmtpLoginCheck c) return new SmtpLoginRunner(remote).run(c, detail);
-        return new DnsRunner().run((Check.DnsCheck) check, detail);
-    }
-
-    private String command(Check.CommandCheck c) throws IOException {
-        ExecResult r = remote.exec("sh -c " + Shell.quote(c.run()));
-        if (r.exitCode() != c.exitCode()) {
-            return "exited " + r.exitCode() + ", expected " + c.exitCode() + (r.tail().isBlank() ? "" : ": " + r.tail());
-        }
-        if (c.outputContains() != null && !(r.stdout() + r.stderr()).contains(c.outputContains())) {
-            return "output does not contain '" + c.outputContains() + "'";
-        }
-        return null;
-    }
-
-    private String file(Check.FileCheck c) throws IOException {
-        String p = Shell.quote(c.path());
-        ExecResult stat = remote.exec("stat -c '%U %a' " + p);
-        if (!c.exists()) return stat.ok() ? c.path() + " exists but should not" : null;
-        if (!stat.ok()) return c.path() + " does not exist";
-        String[] ownerMode = stat.stdout().strip().split(" ");
-        if (c.owner() != null && !c.owner().equals(ownerMode[0])) {
-            return c.path() + " is owned by " + ownerMode[0] + ", expected " + c.owner();
-        }
-        if (c.mode() != null && Integer.parseInt(c.mode(), 8) != Integer.parseInt(ownerMode[1], 8)) {
-            return c.path() + " has mode 0" + ownerMode[1] + ", expected " + c.mode();
-        }
-        if (c.contains() != null || c.matches() != null) {
-            byte[] bytes = remote.read(c.path());
-            String text = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
-            if (c.contains() != null && !text.contains(c.contains())) {
-                return c.path() + " does not contain '" + c.contains() + "'";
-            }
-            if (c.matches() != null && !Pattern.compile(c.matches(), Pattern.MULTILINE).matcher(text).find()) {
-                return c.path() + " has no match for /" + c.matches() + "/";
-            }
-        }
-        return null;
+        var executor = (CheckExecutor<Check>) EXECUTORS.get(check.getClass()).apply(remote, smartHostQueue);
+        return executor.run(check, detail);
     }
 }

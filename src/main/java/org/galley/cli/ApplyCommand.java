@@ -11,15 +11,17 @@ import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildOptions;
 import org.galley.bake.BuildResult;
 import org.galley.bake.SecretStore;
-import org.galley.pipeline.OnError;
 import org.galley.imagespec.ApplySpec;
 import org.galley.imagespec.ImageSpec;
+import org.galley.pipeline.OnError;
 import org.galley.steps.StepResult;
 import org.galley.targets.Target;
+import org.galley.targets.TargetSettings;
 import org.galley.targets.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = "Applies recipes to an existing host over SSH (no image): the ssh target without a spec file.",
@@ -47,11 +49,8 @@ final class ApplyCommand extends Commands {
     @Option(names = "--ssh-timeout", defaultValue = "60", description = "seconds to wait for SSH; default: ${DEFAULT-VALUE}")
     int sshTimeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "stream the remote commands' output")
-    boolean verbose;
-
-    @Option(names = {"-q", "--quiet"}, description = "print only the result")
-    boolean quiet;
+    @CommandLine.Mixin
+    ConsoleOptions console;
 
     @Override
     int execute() {
@@ -67,10 +66,10 @@ final class ApplyCommand extends Commands {
         ImageSpec.Ssh ssh = new ImageSpec.Ssh(m.group(2), m.group(3) == null ? 22 : Integer.parseInt(m.group(3)),
                 m.group(1) == null ? "root" : m.group(1), identity == null ? null : identity.toString(), hostKey);
         ImageSpec spec = ApplySpec.of(recipes, with, ssh);
-        BuildEngine engine = new BuildEngine(new ConsoleListener(err(), verbose, quiet, null,
-                ConsoleListener.liveWanted(System.console() != null, System.getenv(), false)));
+        BuildEngine engine = new BuildEngine(console.listener(err(), null));
         BuildResult result;
-        try (Target t = Targets.create("ssh", ssh); Interrupts ignored = Interrupts.install(engine::cancel)) {
+        try (Target t = Targets.create("ssh", TargetSettings.DEFAULTS.withSshHost(ssh));
+             Interrupts ignored = Interrupts.install(engine::cancel)) {
             result = engine.build(spec, t, SecretStore.withAws(),
                     new BuildOptions("ssh", true, OnError.cleanup, null, Duration.ofSeconds(sshTimeout)));
         }

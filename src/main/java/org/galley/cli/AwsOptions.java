@@ -1,11 +1,10 @@
 package org.galley.cli;
 
 import java.time.Duration;
-import java.util.Set;
-import org.galley.targets.ec2.Ec2Options;
+import org.galley.targets.TargetSettings;
 import picocli.CommandLine.Option;
 
-/** Where the AWS API is, shared by build, cleanup and prune. */
+/** Where the cloud API is, shared by build, plan, cleanup and prune. */
 final class AwsOptions {
     @Option(names = "--endpoint-url", description = "AWS API endpoint (like the AWS CLI's); default: AWS_ENDPOINT_URL,"
             + " else AWS's own")
@@ -18,8 +17,8 @@ final class AwsOptions {
     @Option(names = "--poll-interval-ms", hidden = true)
     Long pollMillis;
 
-    Ec2Options options(String sshCidr, Ec2Options.HostKeyPolicy policy, Set<String> pins) {
-        Ec2Options o = Ec2Options.of(endpointUrl, region, sshCidr, policy, pins);
-        return pollMillis == null ? o : o.withPacing(Duration.ofMillis(pollMillis), o.waitTimeout());
+    TargetSettings settings() {
+        return new TargetSettings(endpointUrl, region, null, null, null,
+                pollMillis == null ? null : Duration.ofMillis(pollMillis), null);
     }
 }

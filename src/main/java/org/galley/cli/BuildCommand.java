@@ -3,23 +3,23 @@ package org.galley.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildOptions;
 import org.galley.bake.BuildResult;
 import org.galley.bake.Manifest;
 import org.galley.bake.SecretStore;
-import org.galley.pipeline.OnError;
 import org.galley.imagespec.ImageSpec;
+import org.galley.pipeline.OnError;
 import org.galley.targets.Target;
+import org.galley.targets.TargetSettings;
 import org.galley.targets.Targets;
-import org.galley.targets.ec2.Ec2Options;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = "Builds an image from a spec: provision, connect, apply, verify, snapshot.",
@@ -72,28 +72,20 @@ final class BuildCommand extends Commands {
             description = "ec2: trust this host key fingerprint instead of the console's (repeatable)")
     java.util.Set<String> hostKeys;
 
-    @Option(names = {"-v", "--verbose"}, description = "stream the remote commands' output")
-    boolean verbose;
-
-    @Option(names = {"-q", "--quiet"}, description = "print only the result")
-    boolean quiet;
+    @CommandLine.Mixin
+    ConsoleOptions console;
 
     @Option(names = "--no-first-boot",
             description = "skip booting the candidate image and verifying it again before it is released")
     boolean noFirstBoot;
 
-    @Option(names = "--ledger-dir", defaultValue = ".galley/ledger",
-            description = "where each build's journal of created resources goes (0700), so galley cleanup and the"
-                    + " next build remove what a killed build left; default: ${DEFAULT-VALUE}")
-    Path ledgerDir;
+    @CommandLine.Mixin
+    LedgerOptions ledger;
 
     @Option(names = "--resume", paramLabel = "BUILD_ID",
             description = "continue a build that failed with --on-error=abort on the builder it kept, skipping the"
                     + " stages that passed (one spec only)")
     String resume;
-
-    @Option(names = "--no-color", description = "plain lines, no colours or in-place updates (also when CI or NO_COLOR is set)")
-    boolean noColor;
 
     @Override
     int execute() {
@@ -115,26 +107,21 @@ final class BuildCommand extends Commands {
         for (Path p : specFiles) specs.add(load(p, target));
         boolean many = specs.size() > 1;
         List<BuildEngine> engines = new ArrayList<>();
-        for (ImageSpec s : specs) {
-            engines.add(new BuildEngine(new ConsoleListener(err(), verbose, quiet, many ? s.name() : null,
-                    ConsoleListener.liveWanted(System.console() != null, System.getenv(), noColor))));
-        }
-        Ec2Options ec2;
-        try {
-            ec2 = aws.options(sshCidr, Ec2Options.HostKeyPolicy.of(hostKeyPolicy), hostKeys);
-        } catch (IllegalArgumentException e) {
-            err().println("galley: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
-        }
+        for (ImageSpec s : specs) engines.add(new BuildEngine(console.listener(err(), many ? s.name() : null)));
+        TargetSettings base = aws.settings();
+        TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
+                hostKeys, base.pollInterval(), null);
+        // Every target is made before any build starts, so a bad setting stops them all.
+        List<Target> targets = new ArrayList<>();
         List<BuildResult> results;
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
-            results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i -> {
-                try (Target t = Targets.create(target, null, ec2)) {
-                    return engines.get(i).build(specs.get(i), t, SecretStore.withAws(), new BuildOptions(target, force,
-                            onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot)
-                            .withLedger(ledgerDir).withResume(resume));
-                }
-            });
+            for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
+            results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
+                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(), new BuildOptions(target,
+                            force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot)
+                            .withLedger(ledger.dir).withResume(resume)));
+        } finally {
+            targets.forEach(Target::close);
         }
         if (output.equals("json")) {
             printJson(results);

@@ -1,8 +1,6 @@
 package org.galley.cli;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +8,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.galley.ledger.Journal;
 import org.galley.ledger.Reclaim;
-import org.galley.ledger.Reclaimer;
+import org.galley.targets.Maintenance;
+import org.galley.targets.TargetSettings;
 import org.galley.targets.TargetUnavailableException;
-import org.galley.targets.docker.DockerMaintenance;
-import org.galley.targets.ec2.Ec2Maintenance;
-import org.galley.targets.ec2.Ec2Options;
-import org.galley.targets.ec2.Ec2Reclaimer;
-import picocli.CommandLine;
+import org.galley.targets.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
         description = "Removes what dead builds left behind: first by their journals in the ledger directory"
@@ -30,6 +26,9 @@ final class CleanupCommand extends Commands {
     @CommandLine.Mixin
     AwsOptions aws;
 
+    @CommandLine.Mixin
+    LedgerOptions ledger;
+
     @Option(names = "--older-than", defaultValue = "2h",
             description = "without a journal: only resources created longer ago than this (e.g. 30m, 2h, 1d), so"
                     + " builds elsewhere are spared; default: ${DEFAULT-VALUE}")
@@ -38,16 +37,16 @@ final class CleanupCommand extends Commands {
     @Option(names = "--dry-run", description = "list what would be removed, remove nothing")
     boolean dryRun;
 
-    @Option(names = "--target", defaultValue = "all", description = "all (default), docker or ec2")
+    @Option(names = "--target", defaultValue = "all", description = "all (default), or one target: ${COMPLETION-CANDIDATES}",
+            completionCandidates = TargetNames.class)
     String target;
-
-    @Option(names = "--ledger-dir", defaultValue = ".galley/ledger",
-            description = "where build journals are; default: ${DEFAULT-VALUE}")
-    Path ledgerDir;
 
     @Option(names = "--build", paramLabel = "BUILD_ID",
             description = "only this build; also removes a builder kept with --on-error=abort")
     String build;
+
+    /** A target and what it offers cleanup. */
+    private record Kept(String target, Maintenance maintenance) {}
 
     @Override
     int execute() {
@@ -58,62 +57,60 @@ final class CleanupCommand extends Commands {
             err().println("galley: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        if (!Set.of("all", "docker", "ec2").contains(target)) {
-            err().println("galley: --target must be all, docker or ec2");
-            return ExitCodes.BAD_INPUT;
-        }
-        boolean docker = !target.equals("ec2");
-        boolean ec2 = !target.equals("docker");
-        Ec2Options options = aws.options(null, null, null);
-        List<Reclaim.Found> found = new ArrayList<>();
-        List<Reclaimer> reclaimers = new ArrayList<>();
-        DockerMaintenance dm = null;
-        if (docker) {
-            try {
-                dm = new DockerMaintenance();
-                reclaimers.add(dm.reclaimer());
-            } catch (TargetUnavailableException e) {
-                if (target.equals("docker")) throw e;
-            }
-        }
-        Ec2Reclaimer er = ec2 ? Ec2Reclaimer.of(options, err()::println) : null;
+        if (!target.equals("all") && !knownTarget(target)) return ExitCodes.BAD_INPUT;
+        List<String> names = target.equals("all") ? Targets.NAMES : List.of(target);
+        TargetSettings settings = aws.settings();
+        List<Kept> kept = new ArrayList<>();
         try {
-            if (er != null) reclaimers.add(er);
-            found.addAll(new Reclaim(ledgerDir, reclaimers, err()::println)
-                    .run(j -> build == null || build.equals(j.buildId()), build != null, dryRun));
-        } finally {
-            if (er != null) er.close();
-        }
-        Set<String> running = Journal.all(ledgerDir).stream().filter(Journal::live)
-                .map(p -> p.getFileName().toString().replace(".jsonl", "")).collect(Collectors.toSet());
-        if (dm != null && build == null) found.addAll(dm.cleanup(Instant.now().minus(age), dryRun, running::contains));
-        int code = report(found, "resources of dead builds in " + ledgerDir);
-        if (ec2 && build == null) {
-            try (Ec2Maintenance m = new Ec2Maintenance(options, null, err()::println)) {
-                int c = PruneCommand.report(out(), m.cleanup(age, dryRun, running::contains), dryRun,
-                        "orphaned resources in " + m.region());
-                code = Math.max(code, c);
-            } catch (TargetUnavailableException e) {
-                if (target.equals("ec2")) throw e;
-                err().println("galley: EC2 not swept by tag (" + e.getMessage() + ")");
+            for (String name : names) {
+                try {
+                    Targets.kind(name).maintenance(settings, err()::println).ifPresent(m -> kept.add(new Kept(name, m)));
+                } catch (TargetUnavailableException e) {
+                    if (names.size() == 1) throw e;
+                }
             }
+            List<Maintenance.Removal> reclaimed = new Reclaim(ledger.dir, kept.stream()
+                    .map(k -> k.maintenance().reclaimer()).toList(), err()::println)
+                    .run(j -> build == null || build.equals(j.buildId()), build != null, dryRun).stream()
+                    .map(f -> new Maintenance.Removal(f.kind(), f.ref(), "build " + f.buildId(), f.removed(), f.note()))
+                    .toList();
+            int code = report(reclaimed, "resources of dead builds in " + ledger.dir);
+            if (build != null) return code;
+            Set<String> running = Journal.all(ledger.dir).stream().filter(Journal::live)
+                    .map(p -> p.getFileName().toString().replace(".jsonl", "")).collect(Collectors.toSet());
+            for (Kept k : kept) {
+                try {
+                    List<Maintenance.Removal> swept = k.maintenance().sweep(age, dryRun, running::contains);
+                    code = Math.max(code, report(swept, "orphaned resources in " + k.maintenance().where()));
+                } catch (TargetUnavailableException e) {
+                    if (names.size() == 1) throw e;
+                    err().println("galley: " + k.target() + " not swept by label or tag (" + e.getMessage() + ")");
+                }
+            }
+            return code;
+        } finally {
+            kept.forEach(k -> k.maintenance().close());
         }
-        return code;
     }
 
-    private int report(List<Reclaim.Found> found, String what) {
+    /** One line per resource; exit 5 when any could not be removed. */
+    static int report(java.io.PrintWriter out, List<Maintenance.Removal> found, boolean dryRun, String what) {
         if (found.isEmpty()) {
-            out().println("no " + what);
+            out.println("no " + what);
             return ExitCodes.OK;
         }
         int failed = 0;
-        for (Reclaim.Found f : found) {
+        for (Maintenance.Removal f : found) {
             String state = dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
             if (!dryRun && !f.removed()) failed++;
-            out().println(state + " " + f.kind() + " " + f.ref() + " (build " + f.buildId() + ")"
+            out.println(state + " " + f.kind() + " " + f.ref() + " (" + f.origin() + ")"
                     + (f.note() != null && !dryRun ? ": " + f.note() : ""));
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.LEFTOVERS;
+    }
+
+    private int report(List<Maintenance.Removal> found, String what) {
+        return report(out(), found, dryRun, what);
     }
 
     /** 90s, 30m, 2h, 1d, or an ISO-8601 duration like PT2H. */

@@ -4,11 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.galley.imagespec.ImageSpec;
-import org.galley.yaml.Problem;
-import org.galley.yaml.SpecException;
 import org.galley.imagespec.SpecLoader;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.targets.Targets;
+import org.galley.yaml.Problem;
+import org.galley.yaml.SpecException;
 import picocli.CommandLine;
 
 /** The one mapping from failure types to exit codes and messages, shared by every command. */

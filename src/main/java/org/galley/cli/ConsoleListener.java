@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.galley.checks.CheckResult;
 import org.galley.pipeline.BuildListener;
 import org.galley.steps.StepResult;
-import org.galley.checks.CheckResult;
 
 /**
  * Progress on stderr with elapsed times; stdout stays free for the result. On a terminal

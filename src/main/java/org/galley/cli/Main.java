@@ -3,8 +3,8 @@ package org.galley.cli;
 import java.io.PrintWriter;
 import org.galley.Version;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point. {@link #run} returns the exit code, so tests call it without exiting the JVM. */
 @Command(name = "galley", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,

@@ -1,25 +1,21 @@
 package org.galley.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.galley.bake.Changes;
-import org.galley.bake.Fingerprint;
-import org.galley.targets.Labels;
-import org.galley.pipeline.Artifact;
+import org.galley.bake.Preflight;
+import org.galley.imagespec.ImageNames;
+import org.galley.imagespec.ImageSpec;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.Secrets;
 import org.galley.recipes.Step;
-import org.galley.imagespec.ImageNames;
-import org.galley.imagespec.ImageSpec;
-import org.galley.imagespec.ImageVersion;
 import org.galley.targets.Target;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.targets.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Shows what a build would do: parameters, ordered steps, checks, resources, fingerprint.")
@@ -27,8 +23,12 @@ final class PlanCommand extends Commands {
     @Parameters(paramLabel = "SPEC", description = "image spec file (YAML)")
     Path specFile;
 
-    @Option(names = "--target", defaultValue = "docker", description = "docker, ec2 or ssh; default: ${DEFAULT-VALUE}")
+    @Option(names = "--target", defaultValue = "docker", description = "${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}",
+            completionCandidates = TargetNames.class)
     String target;
+
+    @CommandLine.Mixin
+    AwsOptions aws;
 
     @Override
     int execute() {
@@ -37,32 +37,41 @@ final class PlanCommand extends Commands {
         var o = out();
         o.println("spec:   " + spec.name() + (spec.description() != null ? " — " + spec.description() : ""));
         o.println("target: " + target);
-        String fingerprint = null;
-        Optional<Artifact> existing = Optional.empty();
-        List<String> changes = List.of();
+        Preflight pre = null;
         String version = null;
-        try (Target t = Targets.create(target, null)) {
-            String source = t.resolveSource(spec);
-            Map<String, String> parts = Fingerprint.parts(spec, source);
-            fingerprint = Fingerprint.combine(target, parts);
-            o.println("source: " + source);
-            if (t.makesImage()) {
-                if (spec.output().versioned()) {
-                    Optional<Artifact> previous = t.previous(spec);
-                    version = ImageVersion.next(previous.map(a -> a.labels().getOrDefault(Labels.IMAGE_NAME, a.name())),
-                            spec.output());
-                    o.println("version: " + version + previous.map(a -> " (after " + a.name() + ")").orElse(" (first)"));
+        try (Target t = Targets.create(target, aws.settings())) {
+            try {
+                pre = Preflight.of(spec, t, null);
+                o.println("source: " + pre.source().id());
+                if (pre.plan().makesImage() && spec.output().versioned()) {
+                    version = pre.version(spec).next();
+                    o.println("version: " + version + pre.previous().map(a -> " (after " + a.name() + ")").orElse(" (first)"));
                 }
-                existing = t.findExisting(spec, fingerprint);
-                Optional<Artifact> newest = t.findNewest(spec);
-                if (newest.isPresent()) {
-                    o.println("newest image: " + newest.get().name());
-                    changes = Changes.between(parts, Fingerprint.parseLabel(newest.get().labels().get(Labels.INPUTS)));
-                }
+                pre.newest().ifPresent(a -> o.println("newest image: " + a.name()));
+            } catch (TargetUnavailableException e) {
+                o.println("source: unresolved (" + e.getMessage() + ")");
             }
-        } catch (TargetUnavailableException e) {
-            o.println("source: unresolved (" + e.getMessage() + ")");
+            printRecipes(spec);
+            String fp = pre == null ? null : pre.fingerprint();
+            String v = version;
+            t.describe(spec, Optional.ofNullable(fp).map(f -> ImageNames.render(spec, f, java.time.Instant.now(), v)))
+                    .forEach(o::println);
         }
+        if (pre != null && !pre.changes().isEmpty()) {
+            o.println("against the newest image:");
+            pre.changes().forEach(c -> o.println("  " + c));
+        }
+        if (pre != null) {
+            String fingerprint = pre.fingerprint();
+            o.println("fingerprint: " + fingerprint);
+            o.println(pre.existing().map(a -> "an image with this fingerprint exists: " + a.name() + " -> build would skip"
+                    + " (--force rebakes)").orElse("no image with this fingerprint -> build would bake"));
+        }
+        return ExitCodes.OK;
+    }
+
+    private void printRecipes(ImageSpec spec) {
+        var o = out();
         o.println();
         int n = 0;
         for (Recipe r : spec.recipes()) {
@@ -78,28 +87,6 @@ final class PlanCommand extends Commands {
         o.println();
         spec.checks().forEach(c -> o.println("check: " + c.name()));
         o.println();
-        if (target.equals("docker") && spec.builders().docker() != null) {
-            ImageSpec.Docker d = spec.builders().docker();
-            o.println("would create: network galley-<build-id>, containers galley-<build-id>-services (DNS"
-                    + (d.smartHost() != null ? ", smart host " + d.smartHost() : "") + ") and galley-<build-id>-builder from "
-                    + d.image() + " (all removed after the build)");
-            if (fingerprint != null) {
-                o.println("would produce: " + (d.repository() != null ? d.repository() : "galley/" + spec.name()) + ":"
-                        + ImageNames.dockerTag(ImageNames.render(spec, fingerprint, java.time.Instant.now(), version)));
-            }
-        } else if (target.equals("ssh")) {
-            o.println("would change: the existing host only; no image is made");
-        }
-        if (!changes.isEmpty()) {
-            o.println("against the newest image:");
-            changes.forEach(c -> o.println("  " + c));
-        }
-        if (fingerprint != null) {
-            o.println("fingerprint: " + fingerprint);
-            o.println(existing.map(a -> "an image with this fingerprint exists: " + a.name() + " -> build would skip"
-                    + " (--force rebakes)").orElse("no image with this fingerprint -> build would bake"));
-        }
-        return ExitCodes.OK;
     }
 
     static String show(Object value) {

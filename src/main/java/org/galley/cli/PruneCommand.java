@@ -1,15 +1,14 @@
 package org.galley.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import org.galley.imagespec.ImageSpec;
-import org.galley.targets.ec2.Ec2Maintenance;
-import org.galley.targets.ec2.Ec2Options;
-import picocli.CommandLine;
+import org.galley.targets.Maintenance;
+import org.galley.targets.TargetUnavailableException;
+import org.galley.targets.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Deregisters all but the newest N complete AMIs of a spec (by the galley:spec tag) and"
@@ -25,6 +24,10 @@ final class PruneCommand extends Commands {
     @Option(names = "--dry-run", description = "list what would be removed, remove nothing")
     boolean dryRun;
 
+    @Option(names = "--target", defaultValue = "ec2", description = "whose images: ${COMPLETION-CANDIDATES};"
+            + " default: ${DEFAULT-VALUE}", completionCandidates = TargetNames.class)
+    String target;
+
     @CommandLine.Mixin
     AwsOptions aws;
 
@@ -34,27 +37,14 @@ final class PruneCommand extends Commands {
             err().println("galley: --keep must be at least 1; deregister the last image by hand if you mean it");
             return ExitCodes.BAD_INPUT;
         }
+        if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
         ImageSpec spec = load(specFile);
-        String region = spec.builders().ec2() != null ? spec.builders().ec2().region() : null;
-        try (Ec2Maintenance m = new Ec2Maintenance(Ec2Options.of(aws.endpointUrl, aws.region, null, null, null), region,
-                err()::println)) {
-            return report(out(), m.prune(spec.name(), keep, dryRun), dryRun,
-                    "images of " + spec.name() + " beyond the newest " + keep + " in " + m.region());
+        Maintenance m = Targets.kind(target).maintenance(aws.settings(), err()::println).orElseThrow(
+                () -> new TargetUnavailableException("target " + target + " makes no images to prune"));
+        try (m) {
+            Maintenance.Pruned p = m.prune(spec, keep, dryRun);
+            return CleanupCommand.report(out(), p.removals(), dryRun,
+                    "images of " + spec.name() + " beyond the newest " + keep + " in " + p.where());
         }
-    }
-
-    static int report(PrintWriter out, List<Ec2Maintenance.Found> found, boolean dryRun, String what) {
-        if (found.isEmpty()) {
-            out.println("no " + what);
-            return ExitCodes.OK;
-        }
-        int failed = 0;
-        for (Ec2Maintenance.Found f : found) {
-            String state = dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
-            if (!dryRun && !f.removed()) failed++;
-            out.println(state + " " + f.kind() + " " + f.id() + " (created " + f.created() + ")"
-                    + (f.note() != null && !dryRun ? ": " + f.note() : ""));
-        }
-        return failed == 0 ? ExitCodes.OK : ExitCodes.LEFTOVERS;
     }
 }

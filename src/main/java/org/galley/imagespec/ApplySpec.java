@@ -1,8 +1,5 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.Display;
-import org.galley.yaml.Location;
-import org.galley.yaml.Problems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +10,9 @@ import java.util.Set;
 import org.galley.recipes.Param;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
+import org.galley.yaml.Display;
+import org.galley.yaml.Location;
+import org.galley.yaml.Problems;
 import org.galley.yaml.YList;
 import org.galley.yaml.YMap;
 import org.galley.yaml.YNode;

@@ -9,19 +9,28 @@ public sealed interface Check {
 
     Location at();
 
+    /** The YAML key that selects this check type. */
+    String type();
+
     /** Runs {@code run}; passes when it exits with {@code exitCode} and its output contains {@code outputContains}. */
-    record CommandCheck(String name, String run, int exitCode, String outputContains, Location at) implements Check {}
+    record CommandCheck(String name, String run, int exitCode, String outputContains, Location at) implements Check {
+        public String type() { return "command"; }
+    }
 
     /** Passes when the file's existence, mode, owner and content are as given (null = not checked). */
     record FileCheck(String name, String path, boolean exists, String mode, String owner, String contains,
-                     String matches, Location at) implements Check {}
+                     String matches, Location at) implements Check {
+        public String type() { return "file"; }
+    }
 
     /**
      * Sends a mail with a unique token from the builder with {@code sendmail -v} to {@code to};
      * passes when sendmail's smart host accepted it (and, where the target runs the smart host
      * itself, the token is found in its queue).
      */
-    record MailRelayCheck(String name, String to, int timeoutSeconds, Location at) implements Check {}
+    record MailRelayCheck(String name, String to, int timeoutSeconds, Location at) implements Check {
+        public String type() { return "mail-relay"; }
+    }
 
     /**
      * Reads the JavaMail properties baked at {@code properties} and logs in to their SMTP server
@@ -29,14 +38,18 @@ public sealed interface Check {
      * password. {@code via}: {@code builder} (the connection starts on the builder) or {@code galley}.
      */
     record SmtpLoginCheck(String name, String properties, String host, Integer port, String via,
-                          int timeoutSeconds, Location at) implements Check {}
+                          int timeoutSeconds, Location at) implements Check {
+        public String type() { return "smtp-login"; }
+    }
 
     /**
-     * Passes when every {@code expect} value is among the {@code type} records of {@code record}
+     * Passes when every {@code expect} value is among the {@code recordType} records of {@code record}
      * at {@code resolver} (host[:port]; null: the system's resolver). Queried from galley.
      */
-    record DnsCheck(String name, String record, String type, List<String> expect, String resolver, Location at)
-            implements Check {}
+    record DnsCheck(String name, String record, String recordType, List<String> expect, String resolver, Location at)
+            implements Check {
+        public String type() { return "dns"; }
+    }
 
     List<String> TYPES = List.of("command", "file", "mail-relay", "smtp-login", "dns");
     List<String> DNS_TYPES = List.of("A", "AAAA", "CNAME", "MX", "PTR", "TXT", "SPF", "NS");

@@ -3,8 +3,8 @@ package org.galley.imagespec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.galley.yaml.Problems;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Problems;
 import org.galley.yaml.YList;
 import org.galley.yaml.YNode;
 

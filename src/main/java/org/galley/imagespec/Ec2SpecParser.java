@@ -1,9 +1,9 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.Problems;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Problems;
 import org.galley.yaml.YNode;
 
 /** Parses and validates {@code builders.ec2}; every problem carries file:line:col. */

@@ -1,8 +1,8 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.Problems;
 import java.util.regex.Pattern;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Problems;
 import org.galley.yaml.YNode;
 
 /** Parses {@code newest_of: {spec: NAME}} or {@code newest_of: {tag: KEY, value: VALUE}} (docker and ec2 alike). */

@@ -1,9 +1,5 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.SpecException;
-import org.galley.yaml.Display;
-import org.galley.yaml.Location;
-import org.galley.yaml.Problems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,7 +9,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
+import org.galley.yaml.Display;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Location;
+import org.galley.yaml.Problems;
+import org.galley.yaml.SpecException;
 import org.galley.yaml.YList;
 import org.galley.yaml.YNode;
 import org.galley.yaml.YamlReader;

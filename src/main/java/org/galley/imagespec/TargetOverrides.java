@@ -1,12 +1,12 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.Problems;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Problems;
 import org.galley.yaml.YMap;
 import org.galley.yaml.YNode;
 

@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.galley.checks.CheckResult;
+import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Ledger;
 import org.galley.recipes.Secrets;
-import org.galley.imagespec.ImageSpec;
 import org.galley.steps.StepResult;
 import org.galley.transport.Remote;
-import org.galley.checks.CheckResult;
 
 /**
  * Typed state of one build, passed explicitly from stage to stage (instead of Packer's

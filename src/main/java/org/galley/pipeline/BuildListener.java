@@ -1,8 +1,8 @@
 package org.galley.pipeline;
 
 import java.time.Duration;
-import org.galley.steps.StepResult;
 import org.galley.checks.CheckResult;
+import org.galley.steps.StepResult;
 
 /** Events of a build, rendered by the CLI as progress and recorded in the manifest. */
 public interface BuildListener {

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
-import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.PumpStreamHandler;
 import org.galley.recipes.Step;
 import org.galley.transport.Remote;
 

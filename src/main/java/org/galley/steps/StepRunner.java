@@ -3,9 +3,10 @@ package org.galley.steps;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.galley.recipes.Step;
 
-/** Runs one step with the executor for its type; the one place step types are mapped to executors. */
+/** Runs one step with the executor for its type; the one place step types meet their executors. */
 public final class StepRunner {
     private final StepContext ctx;
 
@@ -27,15 +28,24 @@ public final class StepRunner {
                 Duration.between(start, Instant.now()));
     }
 
+    /** Every step type's executor; a step type without one fails a test, not a build. */
+    private static final Map<Class<? extends Step>, StepExecutor<?>> EXECUTORS = Map.of(
+            Step.PackageStep.class, new PackageExecutor(),
+            Step.LineInFileStep.class, new LineInFileExecutor(),
+            Step.FileStep.class, new FileExecutor(),
+            Step.RunStep.class, new RunExecutor(),
+            Step.ServiceStep.class, new ServiceExecutor(),
+            Step.UploadStep.class, new UploadExecutor(),
+            Step.LocalStep.class, new LocalExecutor(),
+            Step.RebootStep.class, new RebootExecutor());
+
+    /** The step types that have an executor. */
+    public static Map<Class<? extends Step>, StepExecutor<?>> executors() {
+        return EXECUTORS;
+    }
+
+    @SuppressWarnings("unchecked")
     private StepExecutor.Outcome dispatch(Step step) throws IOException {
-        if (step instanceof Step.PackageStep s) return new PackageExecutor().run(s, ctx);
-        if (step instanceof Step.LineInFileStep s) return new LineInFileExecutor().run(s, ctx);
-        if (step instanceof Step.FileStep s) return new FileExecutor().run(s, ctx);
-        if (step instanceof Step.RunStep s) return new RunExecutor().run(s, ctx);
-        if (step instanceof Step.ServiceStep s) return new ServiceExecutor().run(s, ctx);
-        if (step instanceof Step.UploadStep s) return new UploadExecutor().run(s, ctx);
-        if (step instanceof Step.LocalStep s) return new LocalExecutor().run(s, ctx);
-        if (step instanceof Step.RebootStep s) return new RebootExecutor().run(s, ctx);
-        throw new IllegalStateException("no executor for " + step.type());
+        return ((StepExecutor<Step>) EXECUTORS.get(step.getClass())).run(step, ctx);
     }
 }

@@ -1,96 +1,67 @@
 package org.galley.targets;
 
-import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
-import org.galley.pipeline.BuildContext;
-import org.galley.pipeline.Artifact;
-import org.galley.pipeline.Stage;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Journal;
+import org.galley.pipeline.Artifact;
 
 /**
- * Where the builder comes from and how it becomes an image. Targets differ only in how
- * they provision, snapshot and clean up; the connect, apply and verify stages are shared.
+ * Where the builder comes from and how it becomes an image. A target answers three
+ * questions before anything is created (the source, an image that already has this
+ * fingerprint, the newest image of the spec) and then hands over its whole stage plan at
+ * once; the connect, apply and verify stages are the engine's and shared by every target.
  */
 public interface Target extends AutoCloseable {
     String name();
 
     /**
-     * Pre-validation that needs the target's environment (Docker reachable, source image
-     * present); returns the source image id that goes into the fingerprint.
+     * Pre-validation that needs the target's environment (Docker reachable, credentials,
+     * source image present): the source image, whose id goes into the fingerprint.
+     *
+     * @throws TargetUnavailableException the target cannot be used; nothing was created
      */
-    String resolveSource(ImageSpec spec);
+    Source resolveSource(ImageSpec spec);
 
-    /** An image this spec already produced with this fingerprint, if any. */
+    /** An image this spec already produced with this fingerprint, if any. Call after {@link #resolveSource}. */
     Optional<Artifact> findExisting(ImageSpec spec, String fingerprint);
 
-    /** The newest image this spec produced (any fingerprint), for `galley plan` to compare against. */
+    /** The newest image this spec produced (any fingerprint), for ${version} and for `galley plan`. */
     default Optional<Artifact> findNewest(ImageSpec spec) {
         return Optional.empty();
     }
 
     /**
-     * The image this build follows, whose name carries the version that ${version} bumps: the
-     * source when it was chosen as the newest of a lineage ({@code newest_of}), else the spec's newest image.
-     * Call after {@link #resolveSource}.
+     * Every stage this target contributes to a build, and what it can do, in one record.
+     * Call after {@link #resolveSource}; creating the plan creates nothing.
+     *
+     * @param resume the journal of a build to continue on the builder it kept, or null for a new build
+     * @throws org.galley.yaml.SpecException the target cannot resume a build
      */
-    default Optional<Artifact> previous(ImageSpec spec) {
-        return findNewest(spec);
-    }
+    StagePlan plan(ImageSpec spec, Journal resume);
 
-    /**
-     * Restarts the builder the way a reboot does and returns once the restart is under way; the
-     * caller reconnects. By default the builder's own OS reboots (EC2 instances, existing hosts).
-     */
-    default void reboot(BuildContext ctx) throws IOException {
-        MachineReboot.request(ctx.remote());
-    }
-
-    /** Creates the builder and records it in the context; its cleanup removes the builder. */
-    Stage provision();
-
-    /** False for targets that only apply recipes (ssh): no image, no fingerprint skip. */
-    default boolean makesImage() {
-        return true;
-    }
-
-    /** Turns the builder into an image; its cleanup removes the image if the build did not succeed. Null: no image. */
-    Stage snapshot();
-
-    /**
-     * Starts a fresh builder from the candidate image (ctx.artifact()) so the checks run
-     * against the image's first boot; null when the target cannot boot its images.
-     */
-    default Stage bootCandidate() {
-        return null;
-    }
-
-    /** Releases the verified candidate (release name, tags, copies); null: the snapshot is final. */
-    default Stage promote() {
-        return null;
-    }
-
-    /**
-     * Removes what dead builds of this target left, by their journals (see
-     * org.galley.ledger); null when the target creates nothing (ssh).
-     */
-    default org.galley.ledger.Reclaimer reclaimer() {
-        return null;
-    }
-
-    /**
-     * The provision stage of a resumed build: finds the builder the failed attempt kept
-     * (from its journal) instead of creating one, and removes it in cleanup like provision does.
-     */
-    default Stage reattach(org.galley.ledger.Journal journal) {
-        throw new org.galley.yaml.SpecException(java.util.List.of(new org.galley.yaml.Problem(
-                org.galley.yaml.Location.of("--resume"), "target " + name() + " cannot resume a build")));
+    /** What a build would create and produce, as lines for `galley plan`. */
+    default List<String> describe(ImageSpec spec, Optional<String> imageName) {
+        return List.of();
     }
 
     /** The cloud API calls of this build that failed, with their request ids (for the manifest). */
-    default java.util.List<String> apiFailures() {
-        return java.util.List.of();
+    default List<String> apiFailures() {
+        return List.of();
     }
 
     @Override
     default void close() {}
+
+    /**
+     * The image a build starts from.
+     *
+     * @param lineage the newest image of the spec's {@code newest_of} lineage when the source was chosen
+     *                that way: the image whose version ${version} bumps
+     */
+    record Source(String id, Optional<Artifact> lineage) {
+        public static Source of(String id) {
+            return new Source(id, Optional.empty());
+        }
+    }
 }

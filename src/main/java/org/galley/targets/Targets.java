@@ -1,28 +1,32 @@
 package org.galley.targets;
 
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.galley.imagespec.ImageSpec;
-import org.galley.targets.docker.DockerTarget;
-import org.galley.targets.ec2.Ec2Options;
-import org.galley.targets.ec2.Ec2Target;
-import org.galley.targets.ssh.SshTarget;
+import java.util.Map;
+import org.galley.targets.docker.DockerKind;
+import org.galley.targets.ec2.Ec2Kind;
+import org.galley.targets.ssh.SshKind;
 
-/** The one place a target name becomes a {@link Target}. */
+/** The registry: the one place that knows every target, and the only importer of their packages. */
 public final class Targets {
-    public static final List<String> NAMES = List.of("docker", "ec2", "ssh");
+    private static final Map<String, TargetKind> KINDS = new LinkedHashMap<>();
+
+    static {
+        for (TargetKind k : List.of(new DockerKind(), new Ec2Kind(), new SshKind())) KINDS.put(k.name(), k);
+    }
+
+    public static final List<String> NAMES = List.copyOf(KINDS.keySet());
 
     private Targets() {}
 
-    public static Target create(String name, ImageSpec.Ssh sshOverride) {
-        return create(name, sshOverride, Ec2Options.defaults());
+    /** @throws IllegalArgumentException for a name the registry does not know */
+    public static TargetKind kind(String name) {
+        TargetKind k = KINDS.get(name);
+        if (k == null) throw new IllegalArgumentException("unknown target '" + name + "'; use one of " + NAMES);
+        return k;
     }
 
-    public static Target create(String name, ImageSpec.Ssh sshOverride, Ec2Options ec2) {
-        return switch (name) {
-            case "docker" -> new DockerTarget();
-            case "ssh" -> new SshTarget(sshOverride);
-            case "ec2" -> new Ec2Target(ec2);
-            default -> throw new IllegalArgumentException("unknown target '" + name + "'; use one of " + NAMES);
-        };
+    public static Target create(String name, TargetSettings settings) {
+        return kind(name).create(settings);
     }
 }

@@ -1,6 +1,5 @@
 package org.galley.checks;
 
-import org.galley.imagespec.Check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -9,8 +8,9 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.galley.yaml.Location;
+import org.galley.imagespec.Check;
 import org.galley.testing.Leaks;
+import org.galley.yaml.Location;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

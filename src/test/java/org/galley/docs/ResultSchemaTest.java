@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.galley.bake.BuildResult;
 import org.galley.bake.Manifest;
+import org.galley.checks.CheckResult;
 import org.galley.pipeline.Artifact;
 import org.galley.steps.StepResult;
-import org.galley.checks.CheckResult;
 import org.junit.jupiter.api.Test;
 
 /** `--output json` and the manifest match the published docs/schema/result.schema.json. */

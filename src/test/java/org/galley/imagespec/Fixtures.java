@@ -1,12 +1,12 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.Display;
-import org.galley.yaml.Location;
-import org.galley.yaml.Problem;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import org.galley.yaml.Display;
+import org.galley.yaml.Location;
+import org.galley.yaml.Problem;
 
 /** Test fixtures on the classpath, and problems printed relative to a fixture directory. */
 final class Fixtures {

@@ -1,7 +1,5 @@
 package org.galley.imagespec;
 
-import org.galley.yaml.SpecException;
-import org.galley.yaml.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,6 +16,8 @@ import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.galley.yaml.Problem;
+import org.galley.yaml.SpecException;
 
 /**
  * Whatever a user does to a valid spec, recipe or template, loading either succeeds or throws a

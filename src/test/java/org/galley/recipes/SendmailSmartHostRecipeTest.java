@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.galley.checks.CheckResult;
+import org.galley.checks.CheckRunner;
+import org.galley.imagespec.Check;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.steps.StepContext;
-import org.galley.steps.StepResult;
 import org.galley.steps.StepResult.Status;
+import org.galley.steps.StepResult;
 import org.galley.steps.StepRunner;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.SshdContainer;
 import org.galley.transport.SshRemote;
-import org.galley.imagespec.Check;
-import org.galley.checks.CheckResult;
-import org.galley.checks.CheckRunner;
 import org.junit.jupiter.api.Test;
 
 /** The seed's relay recipe, as the sailing-hvm spec binds it, applied twice to one builder. */

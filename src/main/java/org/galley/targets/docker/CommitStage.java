@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.galley.Version;
+import org.galley.imagespec.ImageNames;
+import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.galley.imagespec.ImageNames;
-import org.galley.imagespec.ImageSpec;
 import org.galley.targets.Labels;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.ExecInContainerPattern;
@@ -21,13 +21,13 @@ import org.testcontainers.containers.ExecInContainerPattern;
  */
 final class CommitStage implements Stage {
     /** The image boots like a machine: enabled services, then sshd with fresh host keys. */
-    static final String RUN_SSHD = ContainerStage.BOOT
+    static final String RUN_SSHD = Machines.BOOT
             + " mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e";
     static final String CANDIDATE_PREFIX = "candidate-";
     static final String IMAGE = "docker.image";
     /** A commit copies the builder's changed files; minutes at most even for large recipes. */
     static final java.time.Duration COMMIT_TIMEOUT = java.time.Duration.ofMinutes(10);
-    private static final String SCRUB = "rm -rf " + ContainerStage.KEYS_DIR + " /etc/ssh/ssh_host_*"
+    private static final String SCRUB = "rm -rf " + Machines.KEYS_DIR + " /etc/ssh/ssh_host_*"
             + " /root/.bash_history /root/.ash_history /tmp/.galley.*";
 
     private final DockerTarget target;

@@ -3,6 +3,7 @@ package org.galley.targets.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -10,10 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.galley.ledger.Reclaim;
 import org.galley.targets.Labels;
-import org.galley.targets.TargetUnavailableException;
-import org.testcontainers.DockerClientFactory;
+import org.galley.targets.Maintenance;
 
 /**
  * {@code galley cleanup} for Docker without a journal (a build from another working
@@ -22,22 +21,27 @@ import org.testcontainers.DockerClientFactory;
  * older than the cutoff or past their {@code org.galley.expires} label. Released images
  * are outputs and never touched.
  */
-public final class DockerMaintenance {
+final class DockerMaintenance implements Maintenance {
     private final DockerClient client;
 
-    public DockerMaintenance() {
-        DockerClientFactory f = DockerClientFactory.instance();
-        if (!f.isDockerAvailable()) throw new TargetUnavailableException("Docker is not reachable");
-        client = f.client();
+    DockerMaintenance(DockerClient client) {
+        this.client = client;
     }
 
+    @Override
+    public String where() {
+        return "Docker";
+    }
+
+    @Override
     public DockerReclaimer reclaimer() {
         return new DockerReclaimer(client);
     }
 
-    /** @param running build ids whose journal is locked by a live galley process */
-    public List<Reclaim.Found> cleanup(Instant cutoff, boolean dryRun, Predicate<String> running) {
-        List<Reclaim.Found> found = new ArrayList<>();
+    @Override
+    public List<Removal> sweep(Duration olderThan, boolean dryRun, Predicate<String> running) {
+        Instant cutoff = Instant.now().minus(olderThan);
+        List<Removal> found = new ArrayList<>();
         Map<String, String> managed = Map.of(Labels.MANAGED, "true");
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(managed).exec()) {
             if (!orphan(c.getLabels(), Instant.ofEpochSecond(c.getCreated()), cutoff, running)) continue;
@@ -77,14 +81,14 @@ public final class DockerMaintenance {
         }
     }
 
-    private static Reclaim.Found remove(Map<String, String> labels, String kind, String ref, boolean dryRun, Runnable r) {
-        String build = labels == null ? "?" : labels.getOrDefault(Labels.BUILD_ID, "?");
-        if (dryRun) return new Reclaim.Found(build, kind, ref, false, "dry run");
+    private static Removal remove(Map<String, String> labels, String kind, String ref, boolean dryRun, Runnable r) {
+        String build = "build " + (labels == null ? "?" : labels.getOrDefault(Labels.BUILD_ID, "?"));
+        if (dryRun) return new Removal(kind, ref, build, false, "dry run");
         try {
             r.run();
-            return new Reclaim.Found(build, kind, ref, true, null);
+            return new Removal(kind, ref, build, true, null);
         } catch (RuntimeException e) {
-            return new Reclaim.Found(build, kind, ref, false, e.getMessage());
+            return new Removal(kind, ref, build, false, e.getMessage());
         }
     }
 }

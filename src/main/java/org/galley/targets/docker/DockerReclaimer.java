@@ -31,7 +31,7 @@ public final class DockerReclaimer implements Reclaimer {
     @Override
     public int order(String kind) {
         return switch (kind) {
-            case ContainerStage.CONTAINER -> 0;
+            case Machines.CONTAINER -> 0;
             case CommitStage.IMAGE -> 1;
             default -> 2;
         };
@@ -41,7 +41,7 @@ public final class DockerReclaimer implements Reclaimer {
     public void remove(Journal journal, Journal.Resource r) {
         try {
             switch (r.kind()) {
-                case ContainerStage.CONTAINER ->
+                case Machines.CONTAINER ->
                         client.removeContainerCmd(r.ref()).withForce(true).withRemoveVolumes(true).exec();
                 case CommitStage.IMAGE -> client.removeImageCmd(r.ref()).withForce(true).exec();
                 case ContainerStage.NETWORK -> client.removeNetworkCmd(r.ref()).exec();

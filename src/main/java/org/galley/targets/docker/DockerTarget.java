@@ -3,26 +3,23 @@ package org.galley.targets.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.galley.pipeline.Artifact;
-import org.galley.pipeline.Stage;
+import org.galley.imagespec.ImageNames;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Journal;
+import org.galley.pipeline.Artifact;
 import org.galley.targets.Labels;
+import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetUnavailableException;
-import org.galley.checks.SmartHostQueue;
-import org.testcontainers.DockerClientFactory;
 
 /** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
-public final class DockerTarget implements Target, SmartHostQueue.Provider {
+public final class DockerTarget implements Target {
     private DockerClient client;
-    private ContainerStage containerStage;
-    private CommitStage commitStage;
-    /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
-    private Artifact newestSource;
     private String sourceImage;
 
     @Override
@@ -31,14 +28,7 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
     }
 
     DockerClient client() {
-        if (client == null) {
-            DockerClientFactory f = DockerClientFactory.instance();
-            if (!f.isDockerAvailable()) {
-                throw new TargetUnavailableException("Docker is not reachable; start the Docker engine (dockerd)"
-                        + " or set DOCKER_HOST, then run again");
-            }
-            client = f.client();
-        }
+        if (client == null) client = DockerKind.client();
         return client;
     }
 
@@ -52,19 +42,19 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
     }
 
     @Override
-    public String resolveSource(ImageSpec spec) {
+    public Source resolveSource(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);
         if (d.newestOf() != null) {
-            newestSource = newest(lineage(d.newestOf())).orElse(null);
-            if (newestSource != null) {
-                sourceImage = newestSource.name();
-                return newestSource.id();
+            Optional<Artifact> newest = newest(lineage(d.newestOf()));
+            if (newest.isPresent()) {
+                sourceImage = newest.get().name();
+                return new Source(newest.get().id(), newest);
             }
         }
         String image = d.image();
         sourceImage = image;
         try {
-            return client().inspectImageCmd(image).exec().getId();
+            return Source.of(client().inspectImageCmd(image).exec().getId());
         } catch (NotFoundException e) {
             throw new TargetUnavailableException("source image " + image + " is not present locally (no registry"
                     + " is used); build it with images/build-images.sh");
@@ -91,72 +81,49 @@ public final class DockerTarget implements Target, SmartHostQueue.Provider {
         return sourceImage != null ? sourceImage : settings(spec).image();
     }
 
+    /**
+     * Network, services and builder; the commit of a candidate, its first boot as a fresh
+     * container, its promotion. A reboot restarts the container; the services container's
+     * postfix shows the mail-relay check its queue.
+     */
     @Override
-    public Optional<Artifact> previous(ImageSpec spec) {
-        return newestSource != null ? Optional.of(newestSource) : findNewest(spec);
+    public StagePlan plan(ImageSpec spec, Journal resume) {
+        Machines machines = new Machines(this);
+        ContainerStage provision = new ContainerStage(this, machines, resume);
+        CommitStage commit = new CommitStage(this, provision);
+        return StagePlan.image(provision, commit, new FirstBootStage(machines), new PromoteStage(this, commit))
+                .withReboot(provision::reboot)
+                .withSmartHostQueue(provision::smartHostQueue)
+                .withReclaimer(new DockerReclaimer(client()));
     }
 
-    /** A container restart stands in for the reboot; its command starts sshd, the stage the services. */
     @Override
-    public void reboot(org.galley.pipeline.BuildContext ctx) {
-        if (containerStage == null) throw new IllegalStateException("provision() first");
-        containerStage.reboot(ctx);
+    public List<String> describe(ImageSpec spec, Optional<String> imageName) {
+        ImageSpec.Docker d = spec.builders().docker();
+        if (d == null) return List.of();
+        String created = "would create: network galley-<build-id>, containers galley-<build-id>-services (DNS"
+                + (d.smartHost() != null ? ", smart host " + d.smartHost() : "") + ") and galley-<build-id>-builder from "
+                + d.image() + " (all removed after the build)";
+        return imageName.map(n -> List.of(created, "would produce: " + repository(spec) + ":" + ImageNames.dockerTag(n)))
+                .orElse(List.of(created));
+    }
+
+    static String repository(ImageSpec spec) {
+        ImageSpec.Docker d = settings(spec);
+        return d.repository() != null ? d.repository() : "galley/" + spec.name();
     }
 
     private Optional<Artifact> newest(Map<String, String> labels) {
         List<Image> images = client().listImagesCmd().withLabelFilter(labels).exec();
         return images.stream().filter(DockerTarget::released).max(Comparator.comparing(Image::getCreated))
-                .map(i -> new Artifact(i.getId(), java.util.Arrays.stream(i.getRepoTags())
-                        .filter(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX)).findFirst().orElse(i.getId()), i.getLabels() == null ? Map.of() : i.getLabels()));
+                .map(i -> new Artifact(i.getId(), Arrays.stream(i.getRepoTags())
+                        .filter(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX)).findFirst().orElse(i.getId()),
+                        i.getLabels() == null ? Map.of() : i.getLabels()));
     }
 
     /** An image with a release tag; a candidate of a crashed build never counts as built. */
     private static boolean released(Image i) {
-        return i.getRepoTags() != null && java.util.Arrays.stream(i.getRepoTags())
+        return i.getRepoTags() != null && Arrays.stream(i.getRepoTags())
                 .anyMatch(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX) && !t.equals("<none>:<none>"));
-    }
-
-    @Override
-    public Stage provision() {
-        containerStage = new ContainerStage(this, null);
-        return containerStage;
-    }
-
-    /** The smart host's queue while this target's services container runs one (smart_host set). */
-    @Override
-    public Optional<SmartHostQueue> smartHostQueue() {
-        if (containerStage == null || containerStage.services() == null || containerStage.smartHost() == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new PostfixQueue(containerStage.services(), containerStage.smartHost()));
-    }
-
-    @Override
-    public Stage reattach(org.galley.ledger.Journal journal) {
-        containerStage = new ContainerStage(this, journal);
-        return containerStage;
-    }
-
-    @Override
-    public org.galley.ledger.Reclaimer reclaimer() {
-        return new DockerReclaimer(client());
-    }
-
-    @Override
-    public Stage bootCandidate() {
-        return new FirstBootStage(containerStage);
-    }
-
-    @Override
-    public Stage promote() {
-        if (commitStage == null) throw new IllegalStateException("snapshot() first");
-        return new PromoteStage(this, commitStage);
-    }
-
-    @Override
-    public Stage snapshot() {
-        if (containerStage == null) throw new IllegalStateException("provision() first");
-        commitStage = new CommitStage(this, containerStage);
-        return commitStage;
     }
 }

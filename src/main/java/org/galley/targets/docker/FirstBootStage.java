@@ -10,11 +10,11 @@ import org.testcontainers.containers.GenericContainer;
  * machine it was made from.
  */
 final class FirstBootStage implements Stage {
-    private final ContainerStage builders;
+    private final Machines machines;
     private volatile String candidate;
 
-    FirstBootStage(ContainerStage builders) {
-        this.builders = builders;
+    FirstBootStage(Machines machines) {
+        this.machines = machines;
     }
 
     @Override
@@ -25,15 +25,14 @@ final class FirstBootStage implements Stage {
     @Override
     public void run(BuildContext ctx) {
         ctx.listener.info("booting candidate " + ctx.artifact().name());
-        GenericContainer<?> c = builders.machine(ctx, ctx.artifact().id(), "candidate", true);
-        candidate = ContainerStage.start(ctx, c, "candidate");
+        GenericContainer<?> c = machines.machine(ctx, ctx.artifact().id(), "candidate", true);
+        candidate = machines.start(ctx, c, "candidate");
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
         // A start cut short by an interrupt has no id yet, but its container may exist: remove it
         // by name, or the candidate image it runs could not be removed after it.
-        ContainerStage.remove(org.testcontainers.DockerClientFactory.instance().client(), ctx,
-                candidate != null ? candidate : ContainerStage.containerName(ctx, "candidate"), "candidate");
+        machines.remove(ctx, candidate != null ? candidate : Machines.containerName(ctx, "candidate"), "candidate");
     }
 }

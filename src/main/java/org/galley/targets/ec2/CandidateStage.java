@@ -2,9 +2,9 @@ package org.galley.targets.ec2;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.galley.imagespec.ImageSpec;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 /**
@@ -14,12 +14,12 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  */
 final class CandidateStage implements Stage {
     private final Ec2Target target;
-    private final LaunchStage launch;
+    private final Instances instances;
     private volatile String instanceId;
 
-    CandidateStage(Ec2Target target, LaunchStage launch) {
+    CandidateStage(Ec2Target target, Instances instances) {
         this.target = target;
-        this.launch = launch;
+        this.instances = instances;
     }
 
     @Override
@@ -31,14 +31,14 @@ final class CandidateStage implements Stage {
     public void run(BuildContext ctx) {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
         Instant t0 = Instant.now();
-        launch.launch(ctx, e, ctx.artifact().id(), ctx.buildId + "-candidate", name(), id -> instanceId = id);
-        Instance running = launch.awaitRunning(ctx, instanceId, name());
+        instances.launch(ctx, e, ctx.artifact().id(), ctx.buildId + "-candidate", name(), id -> instanceId = id);
+        Instance running = instances.awaitRunning(ctx, instanceId, name());
         ctx.phase("candidate-launch", Duration.between(t0, Instant.now()));
-        ctx.builder(launch.builder(ctx, e, running, name()));
+        ctx.builder(instances.builder(ctx, e, running, name()));
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        if (instanceId != null) launch.terminate(ctx, instanceId);
+        if (instanceId != null) instances.terminate(ctx, instanceId);
     }
 }

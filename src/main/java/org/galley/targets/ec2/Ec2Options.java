@@ -3,6 +3,9 @@ package org.galley.targets.ec2;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.galley.targets.TargetSettings;
+import org.galley.yaml.Location;
+import org.galley.yaml.SpecException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
@@ -50,6 +53,22 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
     public static Ec2Options of(String endpointUrl, String region, String sshCidr, HostKeyPolicy policy,
                                 Set<String> pins) {
         return new Ec2Options(endpointUrl, region, sshCidr, policy, pins, null, null, null);
+    }
+
+    /**
+     * The command line's settings as EC2 reads them.
+     *
+     * @throws SpecException for a host key policy galley does not know
+     */
+    public static Ec2Options from(TargetSettings s) {
+        HostKeyPolicy policy;
+        try {
+            policy = s.hostKeyPolicy() == null ? null : HostKeyPolicy.of(s.hostKeyPolicy());
+        } catch (IllegalArgumentException e) {
+            throw SpecException.of(Location.of("--ssh-host-key-policy"), e.getMessage());
+        }
+        Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, s.hostKeyPins());
+        return s.pollInterval() == null ? o : o.withPacing(s.pollInterval(), o.waitTimeout());
     }
 
     public static Ec2Options defaults() {

@@ -5,11 +5,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.galley.pipeline.Artifact;
-import org.galley.pipeline.Stage;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Journal;
+import org.galley.pipeline.Artifact;
+import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetUnavailableException;
+import org.galley.yaml.Location;
+import org.galley.yaml.SpecException;
 import software.amazon.awssdk.services.ec2.model.Image;
 
 /**
@@ -23,10 +26,7 @@ public final class Ec2Target implements Target {
     private final Map<String, Ec2Resources> resources = new ConcurrentHashMap<>();
     private Ec2Clients clients;
     private String rootDevice;
-    private LaunchStage launch;
-    /** The newest image of the lineage the build starts from ({@code newest_of}), when there was one. */
-    private Artifact newestSource;
-    private ImageStage image;
+    private Instances instances;
 
     public Ec2Target(Ec2Options options) {
         this.options = options;
@@ -52,7 +52,7 @@ public final class Ec2Target implements Target {
      * (GetCallerIdentity), and the source AMI, whose id goes into the fingerprint.
      */
     @Override
-    public String resolveSource(ImageSpec spec) {
+    public Source resolveSource(ImageSpec spec) {
         ImageSpec.Ec2 e = settings(spec);
         sshCidr(e);
         if (clients == null) clients = new Ec2Clients(options, e.region());
@@ -64,6 +64,7 @@ public final class Ec2Target implements Target {
         }
         SourceResolver resolver = new SourceResolver(clients);
         Image source = null;
+        Optional<Artifact> lineage = Optional.empty();
         if (e.sourceNewest() != null) {
             source = resolver.newestOf(e.sourceNewest()).orElse(null);
             if (source == null && !e.hasFixedSource()) {
@@ -71,11 +72,11 @@ public final class Ec2Target implements Target {
                         + e.sourceNewest().describe() + "); give a fallback source (ssm_parameter, ami or name) beside"
                         + " newest_of for the first build");
             }
-            newestSource = source == null ? null : artifact(source);
+            lineage = Optional.ofNullable(source).map(Ec2Target::artifact);
         }
         if (source == null) source = resolver.resolve(e);
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
-        return source.imageId();
+        return new Source(source.imageId(), lineage);
     }
 
     /** The only range admitted to port 22; galley never asks an outside service for the runner's address. */
@@ -90,11 +91,6 @@ public final class Ec2Target implements Target {
     static Artifact artifact(Image i) {
         return new Artifact(i.imageId(), i.name(), i.tags().stream()
                 .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a)));
-    }
-
-    @Override
-    public Optional<Artifact> previous(ImageSpec spec) {
-        return newestSource != null ? Optional.of(newestSource) : findNewest(spec);
     }
 
     /** The spec's newest complete image, for ${version} and for plan to compare against. */
@@ -126,32 +122,24 @@ public final class Ec2Target implements Target {
         }
     }
 
+    /**
+     * Key pair, group and builder instance; the candidate AMI of the stopped builder; a fresh
+     * instance from it for first boot; copies, permissions and the complete tag on promote.
+     */
     @Override
-    public Stage provision() {
-        launch = new LaunchStage(this);
-        return launch;
+    public StagePlan plan(ImageSpec spec, Journal resume) {
+        if (resume != null) {
+            throw SpecException.of(Location.of("--resume"), "target ec2 cannot resume a build");
+        }
+        instances = new Instances(this);
+        LaunchStage launch = new LaunchStage(this, instances);
+        ImageStage image = new ImageStage(this, launch);
+        return StagePlan.image(launch, image, new CandidateStage(this, instances), new PromoteStage(this, image))
+                .withReclaimer(reclaimer());
     }
 
-    @Override
-    public Stage snapshot() {
-        if (launch == null) throw new IllegalStateException("provision() first");
-        image = new ImageStage(this, launch);
-        return image;
-    }
-
-    @Override
-    public Stage bootCandidate() {
-        return new CandidateStage(this, launch);
-    }
-
-    @Override
-    public Stage promote() {
-        if (image == null) throw new IllegalStateException("snapshot() first");
-        return new PromoteStage(this, image);
-    }
-
-    @Override
-    public org.galley.ledger.Reclaimer reclaimer() {
+    /** For the engine's reclaim of this spec's dead builds before a new one starts. */
+    Ec2Reclaimer reclaimer() {
         return new Ec2Reclaimer(clients(), poller, org.galley.pipeline.BuildListener.NONE);
     }
 
@@ -186,7 +174,7 @@ public final class Ec2Target implements Target {
     }
 
     String loginBlob() {
-        return launch.loginBlob();
+        return instances.loginBlob();
     }
 
     /** Time spent sleeping in waits so far; the rest of a stage's time is orchestration. */

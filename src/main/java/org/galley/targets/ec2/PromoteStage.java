@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.galley.imagespec.ImageSpec;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
 

@@ -4,21 +4,26 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Journal;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
 import org.galley.pipeline.Stage;
-import org.galley.imagespec.ImageSpec;
+import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.transport.HostKeys;
 import org.galley.transport.SshRemote;
+import org.galley.yaml.Location;
+import org.galley.yaml.SpecException;
 
 /**
  * An existing host: recipes are applied and verified, no image is made and nothing is
@@ -47,9 +52,9 @@ public final class SshTarget implements Target {
     }
 
     @Override
-    public String resolveSource(ImageSpec spec) {
+    public Source resolveSource(ImageSpec spec) {
         ImageSpec.Ssh s = settings(spec);
-        return "ssh://" + s.user() + "@" + s.host() + ":" + s.port();
+        return Source.of("ssh://" + s.user() + "@" + s.host() + ":" + s.port());
     }
 
     @Override
@@ -57,9 +62,11 @@ public final class SshTarget implements Target {
         return Optional.empty();
     }
 
+    /** A provision stage that only points the build at the host; no image, nothing to clean up. */
     @Override
-    public Stage provision() {
-        return new Stage() {
+    public StagePlan plan(ImageSpec spec, Journal resume) {
+        if (resume != null) throw SpecException.of(Location.of("--resume"), "target ssh cannot resume a build");
+        return StagePlan.applyOnly(new Stage() {
             @Override
             public String name() {
                 return "provision";
@@ -72,7 +79,12 @@ public final class SshTarget implements Target {
                 ctx.builder(new Builder(s.host(), new SshRemote.Endpoint(s.host(), s.port(), s.user()), verifier(s),
                         () -> key, "ssh -p " + s.port() + " " + s.user() + "@" + s.host(), "nothing to remove"));
             }
-        };
+        });
+    }
+
+    @Override
+    public List<String> describe(ImageSpec spec, Optional<String> imageName) {
+        return List.of("would change: the existing host only; no image is made");
     }
 
     private static HostKeyVerifier verifier(ImageSpec.Ssh s) throws IOException {
@@ -101,13 +113,4 @@ public final class SshTarget implements Target {
         throw new TargetUnavailableException("no SSH key found in ~/.ssh; give builders.ssh.identity_file");
     }
 
-    @Override
-    public boolean makesImage() {
-        return false;
-    }
-
-    @Override
-    public Stage snapshot() {
-        return null;
-    }
 }

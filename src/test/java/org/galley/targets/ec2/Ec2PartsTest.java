@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.galley.pipeline.BuildListener;
 import org.galley.imagespec.ImageSpec;
+import org.galley.pipeline.BuildListener;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
@@ -49,10 +49,10 @@ class Ec2PartsTest {
     @Test
     void connectAddressOverridesTheInstancesInventedAddresses() {
         Instance i = Instance.builder().instanceId("i-1").publicIpAddress("54.1.2.3").privateIpAddress("10.0.0.5").build();
-        assertThat(LaunchStage.endpoint(ec2("127.0.0.1:2222", false), i).toString()).isEqualTo("ec2-user@127.0.0.1:2222");
-        assertThat(LaunchStage.endpoint(ec2(null, true), i).host()).isEqualTo("10.0.0.5");
-        assertThat(LaunchStage.endpoint(ec2(null, false), i).host()).isEqualTo("54.1.2.3");
-        assertThatThrownBy(() -> LaunchStage.endpoint(ec2(null, false), Instance.builder().instanceId("i-2").build()))
+        assertThat(Instances.endpoint(ec2("127.0.0.1:2222", false), i).toString()).isEqualTo("ec2-user@127.0.0.1:2222");
+        assertThat(Instances.endpoint(ec2(null, true), i).host()).isEqualTo("10.0.0.5");
+        assertThat(Instances.endpoint(ec2(null, false), i).host()).isEqualTo("54.1.2.3");
+        assertThatThrownBy(() -> Instances.endpoint(ec2(null, false), Instance.builder().instanceId("i-2").build()))
                 .hasMessageContaining("no public IP").hasMessageContaining("private_ip");
     }
 

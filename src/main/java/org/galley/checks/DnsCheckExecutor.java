@@ -1,13 +1,13 @@
 package org.galley.checks;
 
-import org.galley.imagespec.Check;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.xbill.DNS.ARecord;
+import org.galley.imagespec.Check;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
@@ -26,11 +26,12 @@ import org.xbill.DNS.Type;
  * matter to the world, not to the builder). Values are compared in the form one writes them:
  * MX as "10 mail.example.org", names without the trailing dot, TXT strings joined.
  */
-final class DnsRunner {
-    String run(Check.DnsCheck c, StringBuilder detail) throws Exception {
-        boolean spf = c.type().equals("SPF");
-        int type = spf ? Type.TXT : Type.value(c.type());
-        Name name = c.type().equals("PTR") && c.record().matches("[0-9.]+|.*:.*")
+final class DnsCheckExecutor implements CheckExecutor<Check.DnsCheck> {
+    @Override
+    public String run(Check.DnsCheck c, StringBuilder detail) throws Exception {
+        boolean spf = c.recordType().equals("SPF");
+        int type = spf ? Type.TXT : Type.value(c.recordType());
+        Name name = c.recordType().equals("PTR") && c.record().matches("[0-9.]+|.*:.*")
                 ? ReverseMap.fromAddress(InetAddress.getByName(c.record()))
                 : Name.fromString(c.record().endsWith(".") ? c.record() : c.record() + ".");
         Lookup lookup = new Lookup(name, type);
@@ -39,7 +40,7 @@ final class DnsRunner {
         Record[] records = lookup.run();
         String at = " at " + (c.resolver() != null ? c.resolver() : "the system resolver");
         if (lookup.getResult() != Lookup.SUCCESSFUL) {
-            return "no " + c.type() + " record for " + name + at + ": " + lookup.getErrorString();
+            return "no " + c.recordType() + " record for " + name + at + ": " + lookup.getErrorString();
         }
         List<String> found = new ArrayList<>();
         for (Record r : records) {
@@ -47,13 +48,13 @@ final class DnsRunner {
             if (!spf || v.startsWith("v=spf1")) found.add(v);
         }
         if (spf && found.size() > 1) return name + " has " + found.size() + " SPF records" + at + " (only one is allowed): " + found;
-        boolean names = List.of("MX", "CNAME", "PTR", "NS").contains(c.type());
+        boolean names = List.of("MX", "CNAME", "PTR", "NS").contains(c.recordType());
         List<String> missing = c.expect().stream().filter(e -> found.stream().noneMatch(f -> same(e, f, names)))
                 .toList();
         if (!missing.isEmpty()) {
-            return c.type() + " " + name + at + " is " + (found.isEmpty() ? "empty" : found) + ", expected " + missing;
+            return c.recordType() + " " + name + at + " is " + (found.isEmpty() ? "empty" : found) + ", expected " + missing;
         }
-        detail.append(c.type()).append(' ').append(name).append(at).append(": ").append(found);
+        detail.append(c.recordType()).append(' ').append(name).append(at).append(": ").append(found);
         return null;
     }
 

@@ -1,12 +1,12 @@
 package org.galley.checks;
 
-import org.galley.imagespec.Check;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Properties;
+import org.galley.imagespec.Check;
 import org.galley.mail.SmtpClient;
 import org.galley.transport.Remote;
 
@@ -15,14 +15,15 @@ import org.galley.transport.Remote;
  * the way the sailing server will. The password is read from the builder into memory only;
  * every message is built from server replies and scrubbed of the password in any encoding.
  */
-final class SmtpLoginRunner {
+final class SmtpLoginCheckExecutor implements CheckExecutor<Check.SmtpLoginCheck> {
     private final Remote remote;
 
-    SmtpLoginRunner(Remote remote) {
+    SmtpLoginCheckExecutor(Remote remote) {
         this.remote = remote;
     }
 
-    String run(Check.SmtpLoginCheck c, StringBuilder detail) throws IOException {
+    @Override
+    public String run(Check.SmtpLoginCheck c, StringBuilder detail) throws IOException {
         byte[] bytes = remote.read(c.properties());
         if (bytes == null) return c.properties() + " does not exist on the builder";
         Properties p = new Properties();

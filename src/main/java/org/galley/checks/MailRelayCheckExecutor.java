@@ -1,6 +1,5 @@
 package org.galley.checks;
 
-import org.galley.imagespec.Check;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.galley.imagespec.Check;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Remote;
 import org.galley.transport.Shell;
@@ -21,19 +21,20 @@ import org.galley.transport.Shell;
  * reported with the smart host's words, its name and the builder's address, because the
  * fix (mynetworks on the central postfix) needs exactly those.
  */
-final class MailRelayRunner {
+final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck> {
     private static final Pattern REPLY = Pattern.compile("^([45]\\d\\d)[ -](.*)$");
     private static final Pattern SENT = Pattern.compile("\\.\\.\\. Sent \\((.*)\\)$");
     private final Remote remote;
     private final SmartHostQueue queue;
 
-    MailRelayRunner(Remote remote, SmartHostQueue queue) {
+    MailRelayCheckExecutor(Remote remote, SmartHostQueue queue) {
         this.remote = remote;
         this.queue = queue;
     }
 
     /** Null when the smart host accepted the mail, otherwise why not. */
-    String run(Check.MailRelayCheck c, StringBuilder detail) throws Exception {
+    @Override
+    public String run(Check.MailRelayCheck c, StringBuilder detail) throws Exception {
         String smartHost = remote.exec("sed -n 's/^DS//p' /etc/mail/sendmail.cf 2>/dev/null").stdout().strip();
         if (smartHost.isEmpty()) {
             return "sendmail on the builder has no smart host (no DS line in /etc/mail/sendmail.cf)";

@@ -1,0 +1,45 @@
+package org.galley.targets;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.Reclaimer;
+
+/**
+ * What a target offers `galley cleanup` and `galley prune`: the reclaimer that removes what a
+ * dead build's journal lists, a sweep by galley's labels or tags for builds without a
+ * journal here, and optionally the pruning of a spec's older images.
+ */
+public interface Maintenance extends AutoCloseable {
+    /** Where this maintenance looks, for messages ("Docker", "eu-west-1"). */
+    String where();
+
+    Reclaimer reclaimer();
+
+    /**
+     * Temporary resources labelled or tagged as galley's that no running build owns, older than
+     * {@code olderThan} or past their expiry. Released images are outputs and never touched.
+     *
+     * @param running build ids whose journal is locked by a live galley process
+     */
+    List<Removal> sweep(Duration olderThan, boolean dryRun, Predicate<String> running);
+
+    /** All but the newest {@code keep} released images of the spec, with what they hold. */
+    default Pruned prune(ImageSpec spec, int keep, boolean dryRun) {
+        throw new TargetUnavailableException("this target keeps no images that galley prunes");
+    }
+
+    @Override
+    default void close() {}
+
+    /**
+     * One resource found by cleanup or prune: removed, or why not.
+     *
+     * @param origin which build it belongs to or when it was made ("build X", "created T")
+     */
+    record Removal(String kind, String ref, String origin, boolean removed, String note) {}
+
+    /** What prune found, and where it looked (the spec's region). */
+    record Pruned(String where, List<Removal> removals) {}
+}

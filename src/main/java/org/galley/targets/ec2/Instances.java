@@ -1,0 +1,143 @@
+package org.galley.targets.ec2;
+
+import java.util.List;
+import java.util.Map;
+import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
+import org.galley.imagespec.ImageSpec;
+import org.galley.pipeline.BuildContext;
+import org.galley.pipeline.Builder;
+import org.galley.transport.SshRemote;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
+import software.amazon.awssdk.services.ec2.model.HttpTokensState;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceMetadataEndpointState;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.ShutdownBehavior;
+
+/**
+ * The build's instances (the builder, then the candidate booted from its image): launched
+ * with the build's key pair and group, awaited, handed to the connect stage, terminated.
+ * The stages that launch instances call this; it holds no stage logic of its own.
+ */
+final class Instances {
+    private final Ec2Target target;
+    private final TemporaryAccess access;
+    private final Map<String, List<String>> volumes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Instances(Ec2Target target) {
+        this.target = target;
+        this.access = new TemporaryAccess(target.clients().ec2(), target.clients().region());
+    }
+
+    TemporaryAccess access() {
+        return access;
+    }
+
+    /** The connect stage's view of an instance: address, host keys, login, hints, diagnostics. */
+    Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, String stage) {
+        String id = running.instanceId();
+        SshRemote.Endpoint ep = endpoint(e, running);
+        var hostKeys = new HostKeySource(target, ctx, id).verifier();
+        var key = access.key;
+        ctx.listener.info("instance " + id + " running, SSH at " + ep.host() + ":" + ep.port());
+        return new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(key),
+                "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + id,
+                target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName) + "; "
+                        + target.resources().groupHint(access.groupId),
+                () -> new Diagnostics(target, id, access.groupId, e.subnetId()).report());
+    }
+
+    /**
+     * RunInstances with the client token in the ledger before the call and the instance id
+     * right after ({@code recorded} gets it before anything waits), tagged on create.
+     */
+    String launch(BuildContext ctx, ImageSpec.Ec2 e, String imageId, String token, String stage,
+                  java.util.function.Consumer<String> recorded) {
+        var tags = Ec2Tags.temporary(ctx);
+        String region = target.clients().region();
+        RunInstancesRequest.Builder req = RunInstancesRequest.builder()
+                .imageId(imageId).instanceType(e.instanceType()).minCount(1).maxCount(1)
+                .keyName(access.keyName).securityGroupIds(access.groupId).subnetId(e.subnetId())
+                // The SDK retries a lost response with the same token, which EC2 answers with the same instance.
+                .clientToken(token)
+                .instanceInitiatedShutdownBehavior(ShutdownBehavior.STOP)
+                .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED)
+                        .httpEndpoint(InstanceMetadataEndpointState.ENABLED))
+                .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(target.rootDevice())
+                        .ebs(EbsBlockDevice.builder().volumeSize(e.volumeSize()).volumeType(e.volumeType())
+                                .deleteOnTermination(true).build()).build())
+                .tagSpecifications(Ec2Tags.on(ResourceType.INSTANCE, tags), Ec2Tags.on(ResourceType.VOLUME, tags));
+        ctx.ledger().intent(Ec2Reclaimer.INSTANCE, token, Map.of("region", region, "image", imageId));
+        String id;
+        try {
+            List<Instance> launched = target.clients().ec2().runInstances(req.build()).instances();
+            id = launched.get(0).instanceId();
+        } catch (RuntimeException ex) {
+            throw new Ec2Exception("launching a " + e.instanceType() + " instance from " + imageId, ex);
+        }
+        ctx.ledger().created(Ec2Reclaimer.INSTANCE, id, Map.of("region", region));
+        recorded.accept(id);
+        ctx.listener.info("launched " + id + " (" + e.instanceType() + ") from " + imageId);
+        return id;
+    }
+
+    /** Waits for running; its volumes go into the ledger (they outlive an instance whose termination fails). */
+    Instance awaitRunning(BuildContext ctx, String id, String stage) {
+        Instance running = target.poller().until("instance " + id + " to run", ctx.listener,
+                () -> ctx.checkCancelled(stage), () -> target.resources().describe(id),
+                i -> switch (i.state().name()) {
+                    case RUNNING -> Poller.Verdict.done();
+                    case PENDING -> Poller.Verdict.waiting("pending");
+                    default -> Poller.Verdict.failed("instance " + id + " is " + i.state().nameAsString()
+                            + (i.stateReason() != null ? ": " + i.stateReason().message() : ""));
+                });
+        for (var m : running.blockDeviceMappings()) {
+            if (m.ebs() != null && m.ebs().volumeId() != null) {
+                ctx.ledger().created(Ec2Reclaimer.VOLUME, m.ebs().volumeId(),
+                        Map.of("region", target.clients().region(), "instance", id));
+                volumes.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(m.ebs().volumeId());
+            }
+        }
+        return running;
+    }
+
+    /** Terminates (and awaits) an instance of this build; its volumes go with it. False: it is still there. */
+    boolean terminate(BuildContext ctx, String id) {
+        Ec2Resources res = target.resources();
+        try {
+            res.terminate(id, ctx.listener);
+            ctx.ledger().removed(Ec2Reclaimer.INSTANCE, id);
+            // Root volumes are deleted on termination.
+            volumes.getOrDefault(id, List.of()).forEach(v -> ctx.ledger().removed(Ec2Reclaimer.VOLUME, v));
+            ctx.listener.info("terminated " + id);
+            return true;
+        } catch (RuntimeException ex) {
+            ctx.leftover("instance " + id + " (" + ex.getMessage() + "): remove with " + res.terminateHint(id));
+            return false;
+        }
+    }
+
+    /** Never the invented addresses of a test endpoint when connect_address is given. */
+    static SshRemote.Endpoint endpoint(ImageSpec.Ec2 e, Instance i) {
+        if (e.connectAddress() != null) {
+            int colon = e.connectAddress().lastIndexOf(':');
+            return new SshRemote.Endpoint(e.connectAddress().substring(0, colon),
+                    Integer.parseInt(e.connectAddress().substring(colon + 1)), e.sshUser());
+        }
+        String host = e.privateIp() ? i.privateIpAddress() : i.publicIpAddress();
+        if (host == null) {
+            throw new Ec2Exception("instance " + i.instanceId() + " has no " + (e.privateIp() ? "private" : "public")
+                    + " IP address; use a subnet that assigns public addresses, or private_ip: true from inside the VPC");
+        }
+        return new SshRemote.Endpoint(host, 22, e.sshUser());
+    }
+
+
+    /** The public key line galley logs in with, as it appears in authorized_keys. */
+    String loginBlob() {
+        return LoginKey.blob(access.key);
+    }
+}
