@@ -3,7 +3,6 @@ package org.galley.checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.galley.imagespec.Check;
 import org.galley.transport.Remote;
 
@@ -12,8 +11,7 @@ import org.galley.transport.Remote;
  * run counts as failed, with the reason.
  */
 public final class CheckRunner {
-    private final Remote remote;
-    private final SmartHostQueue smartHostQueue;
+    private final CheckExecutor.On on;
 
     public CheckRunner(Remote remote) {
         this(remote, null);
@@ -21,8 +19,7 @@ public final class CheckRunner {
 
     /** @param smartHostQueue the target's view into the smart host's queue, or null when it has none */
     public CheckRunner(Remote remote, SmartHostQueue smartHostQueue) {
-        this.remote = remote;
-        this.smartHostQueue = smartHostQueue;
+        this.on = new CheckExecutor.On(remote, smartHostQueue);
     }
 
     public CheckResult run(Check check) {
@@ -43,21 +40,20 @@ public final class CheckRunner {
     }
 
     /** The one place check types meet their executors; a check type without one fails a test, not a build. */
-    private static final Map<Class<? extends Check>, BiFunction<Remote, SmartHostQueue, CheckExecutor<?>>> EXECUTORS = Map.of(
-            Check.CommandCheck.class, (remote, queue) -> new CommandCheckExecutor(remote),
-            Check.FileCheck.class, (remote, queue) -> new FileCheckExecutor(remote),
-            Check.MailRelayCheck.class, MailRelayCheckExecutor::new,
-            Check.SmtpLoginCheck.class, (remote, queue) -> new SmtpLoginCheckExecutor(remote),
-            Check.DnsCheck.class, (remote, queue) -> new DnsCheckExecutor());
+    private static final Map<Class<? extends Check>, CheckExecutor<?>> EXECUTORS = Map.of(
+            Check.CommandCheck.class, new CommandCheckExecutor(),
+            Check.FileCheck.class, new FileCheckExecutor(),
+            Check.MailRelayCheck.class, new MailRelayCheckExecutor(),
+            Check.SmtpLoginCheck.class, new SmtpLoginCheckExecutor(),
+            Check.DnsCheck.class, new DnsCheckExecutor());
 
     /** The check types that have an executor. */
-    public static Map<Class<? extends Check>, BiFunction<Remote, SmartHostQueue, CheckExecutor<?>>> executors() {
+    public static Map<Class<? extends Check>, CheckExecutor<?>> executors() {
         return EXECUTORS;
     }
 
     @SuppressWarnings("unchecked")
     private String dispatch(Check check, StringBuilder detail) throws Exception {
-        var executor = (CheckExecutor<Check>) EXECUTORS.get(check.getClass()).apply(remote, smartHostQueue);
-        return executor.run(check, detail);
+        return ((CheckExecutor<Check>) EXECUTORS.get(check.getClass())).run(check, on, detail);
     }
 }

@@ -8,14 +8,11 @@ import org.galley.transport.Shell;
 
 /** Runs a command on the builder; passes on the expected exit code and output. */
 final class CommandCheckExecutor implements CheckExecutor<Check.CommandCheck> {
-    private final Remote remote;
 
-    CommandCheckExecutor(Remote remote) {
-        this.remote = remote;
-    }
 
     @Override
-    public String run(Check.CommandCheck c, StringBuilder detail) throws IOException {
+    public String run(Check.CommandCheck c, On on, StringBuilder detail) throws IOException {
+        Remote remote = on.remote();
         ExecResult r = remote.exec("sh -c " + Shell.quote(c.run()));
         if (r.exitCode() != c.exitCode()) {
             return "exited " + r.exitCode() + ", expected " + c.exitCode() + (r.tail().isBlank() ? "" : ": " + r.tail());

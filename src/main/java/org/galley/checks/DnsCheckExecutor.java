@@ -28,7 +28,7 @@ import org.xbill.DNS.Type;
  */
 final class DnsCheckExecutor implements CheckExecutor<Check.DnsCheck> {
     @Override
-    public String run(Check.DnsCheck c, StringBuilder detail) throws Exception {
+    public String run(Check.DnsCheck c, On on, StringBuilder detail) throws Exception {
         boolean spf = c.recordType().equals("SPF");
         int type = spf ? Type.TXT : Type.value(c.recordType());
         Name name = c.recordType().equals("PTR") && c.record().matches("[0-9.]+|.*:.*")

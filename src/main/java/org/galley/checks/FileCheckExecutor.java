@@ -10,14 +10,11 @@ import org.galley.transport.Shell;
 
 /** Compares a file's existence, owner, mode and content on the builder with what the check expects. */
 final class FileCheckExecutor implements CheckExecutor<Check.FileCheck> {
-    private final Remote remote;
 
-    FileCheckExecutor(Remote remote) {
-        this.remote = remote;
-    }
 
     @Override
-    public String run(Check.FileCheck c, StringBuilder detail) throws IOException {
+    public String run(Check.FileCheck c, On on, StringBuilder detail) throws IOException {
+        Remote remote = on.remote();
         String p = Shell.quote(c.path());
         ExecResult stat = remote.exec("stat -c '%U %a' " + p);
         if (!c.exists()) return stat.ok() ? c.path() + " exists but should not" : null;

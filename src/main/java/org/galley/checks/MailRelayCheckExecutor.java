@@ -24,17 +24,12 @@ import org.galley.transport.Shell;
 final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck> {
     private static final Pattern REPLY = Pattern.compile("^([45]\\d\\d)[ -](.*)$");
     private static final Pattern SENT = Pattern.compile("\\.\\.\\. Sent \\((.*)\\)$");
-    private final Remote remote;
-    private final SmartHostQueue queue;
 
-    MailRelayCheckExecutor(Remote remote, SmartHostQueue queue) {
-        this.remote = remote;
-        this.queue = queue;
-    }
 
     /** Null when the smart host accepted the mail, otherwise why not. */
     @Override
-    public String run(Check.MailRelayCheck c, StringBuilder detail) throws Exception {
+    public String run(Check.MailRelayCheck c, On on, StringBuilder detail) throws Exception {
+        Remote remote = on.remote();
         String smartHost = remote.exec("sed -n 's/^DS//p' /etc/mail/sendmail.cf 2>/dev/null").stdout().strip();
         if (smartHost.isEmpty()) {
             return "sendmail on the builder has no smart host (no DS line in /etc/mail/sendmail.cf)";
@@ -49,7 +44,7 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
         List<String> onward = onward(r.stdout(), smartHost);
         if (onward == null) {
             return "sendmail on the builder (" + builder + ") did not hand the mail to the smart host " + smartHost
-                    + " (exit " + r.exitCode() + "): " + last(r.stdout(), 4) + queued();
+                    + " (exit " + r.exitCode() + "): " + last(r.stdout(), 4) + queued(remote);
         }
         for (String line : onward) {
             Matcher refused = REPLY.matcher(line);
@@ -63,11 +58,11 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
             if (sent.find()) {
                 detail.append("smart host ").append(smartHost).append(" accepted the mail from the builder at ")
                         .append(builder).append(" (").append(sent.group(1)).append(")");
-                return queue == null ? null : inQueue(token, c.timeoutSeconds(), detail);
+                return on.smartHostQueue() == null ? null : inQueue(on.smartHostQueue(), token, c.timeoutSeconds(), detail);
             }
         }
         return "no answer from the smart host " + smartHost + " to the builder at " + builder + ": "
-                + String.join(" / ", onward.subList(Math.max(0, onward.size() - 4), onward.size())) + queued();
+                + String.join(" / ", onward.subList(Math.max(0, onward.size() - 4), onward.size())) + queued(remote);
     }
 
     /** The transcript after sendmail connected to the smart host, without the daemon's "050 " prefix; null if never. */
@@ -84,7 +79,7 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
         return null;
     }
 
-    private String inQueue(String token, int timeoutSeconds, StringBuilder detail) throws Exception {
+    private static String inQueue(SmartHostQueue queue, String token, int timeoutSeconds, StringBuilder detail) throws Exception {
         Instant end = Instant.now().plus(Duration.ofSeconds(Math.min(timeoutSeconds, 30)));
         while (true) {
             Optional<String> found = queue.find(token);
@@ -100,7 +95,7 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
     }
 
     /** What sendmail's own queue says about the mail, if it is still there (the deferral reason). */
-    private String queued() throws IOException {
+    private static String queued(Remote remote) throws IOException {
         ExecResult q = remote.exec("mailq 2>/dev/null | head -n 20");
         String text = q.stdout().strip();
         return text.isEmpty() || text.contains("is empty") ? "" : "; builder's mail queue: " + last(text, 3);

@@ -16,14 +16,11 @@ import org.galley.transport.Remote;
  * every message is built from server replies and scrubbed of the password in any encoding.
  */
 final class SmtpLoginCheckExecutor implements CheckExecutor<Check.SmtpLoginCheck> {
-    private final Remote remote;
 
-    SmtpLoginCheckExecutor(Remote remote) {
-        this.remote = remote;
-    }
 
     @Override
-    public String run(Check.SmtpLoginCheck c, StringBuilder detail) throws IOException {
+    public String run(Check.SmtpLoginCheck c, On on, StringBuilder detail) throws IOException {
+        Remote remote = on.remote();
         byte[] bytes = remote.read(c.properties());
         if (bytes == null) return c.properties() + " does not exist on the builder";
         Properties p = new Properties();
@@ -40,15 +37,16 @@ final class SmtpLoginCheckExecutor implements CheckExecutor<Check.SmtpLoginCheck
         boolean tlsRequired = Boolean.parseBoolean(p.getProperty("mail.smtp.starttls.required", "false").strip());
         String where = host + ":" + port + (c.via().equals("builder") ? " from the builder" : " from galley");
         try {
-            String failure = login(c, host, port, user, password, tls, tlsRequired, where, detail);
+            String failure = login(remote, c, host, port, user, password, tls, tlsRequired, where, detail);
             return failure == null ? null : scrub(failure, password, user);
         } catch (IOException | RuntimeException e) {
             throw new IOException(scrub("SMTP login to " + where + " failed: " + e.getMessage(), password, user), e);
         }
     }
 
-    private String login(Check.SmtpLoginCheck c, String host, int port, String user, String password, boolean tls,
-                         boolean tlsRequired, String where, StringBuilder detail) throws IOException {
+    private static String login(Remote remote, Check.SmtpLoginCheck c, String host, int port, String user,
+                                String password, boolean tls, boolean tlsRequired, String where, StringBuilder detail)
+            throws IOException {
         Duration timeout = Duration.ofSeconds(c.timeoutSeconds());
         Remote.Forward fwd = c.via().equals("builder") ? remote.forward(host, port) : null;
         try (SmtpClient smtp = fwd != null ? SmtpClient.connect("127.0.0.1", fwd.localPort(), host, timeout)

@@ -64,7 +64,7 @@ final class CleanupCommand extends Commands {
         try {
             for (String name : names) {
                 try {
-                    Targets.kind(name).maintenance(settings, err()::println).ifPresent(m -> kept.add(new Kept(name, m)));
+                    Targets.kind(name).maintenance().open(settings, err()::println).ifPresent(m -> kept.add(new Kept(name, m)));
                 } catch (TargetUnavailableException e) {
                     if (names.size() == 1) throw e;
                 }

@@ -39,7 +39,7 @@ final class PruneCommand extends Commands {
         }
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
         ImageSpec spec = load(specFile);
-        Maintenance m = Targets.kind(target).maintenance(aws.settings(), err()::println).orElseThrow(
+        Maintenance m = Targets.kind(target).maintenance().open(aws.settings(), err()::println).orElseThrow(
                 () -> new TargetUnavailableException("target " + target + " makes no images to prune"));
         try (m) {
             Maintenance.Pruned p = m.prune(spec, keep, dryRun);

@@ -38,7 +38,18 @@ public interface Maintenance extends AutoCloseable {
      *
      * @param origin which build it belongs to or when it was made ("build X", "created T")
      */
-    record Removal(String kind, String ref, String origin, boolean removed, String note) {}
+    record Removal(String kind, String ref, String origin, boolean removed, String note) {
+        /** Runs {@code removal} unless this is a dry run; a failure is kept as the note, never thrown. */
+        public static Removal attempt(String kind, String ref, String origin, boolean dryRun, Runnable removal) {
+            if (dryRun) return new Removal(kind, ref, origin, false, "dry run");
+            try {
+                removal.run();
+                return new Removal(kind, ref, origin, true, null);
+            } catch (RuntimeException e) {
+                return new Removal(kind, ref, origin, false, e.getMessage());
+            }
+        }
+    }
 
     /** What prune found, and where it looked (the spec's region). */
     record Pruned(String where, List<Removal> removals) {}

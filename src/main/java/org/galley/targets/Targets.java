@@ -3,16 +3,16 @@ package org.galley.targets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.galley.targets.docker.DockerKind;
-import org.galley.targets.ec2.Ec2Kind;
-import org.galley.targets.ssh.SshKind;
+import org.galley.targets.docker.DockerTarget;
+import org.galley.targets.ec2.Ec2Target;
+import org.galley.targets.ssh.SshTarget;
 
 /** The registry: the one place that knows every target, and the only importer of their packages. */
 public final class Targets {
     private static final Map<String, TargetKind> KINDS = new LinkedHashMap<>();
 
     static {
-        for (TargetKind k : List.of(new DockerKind(), new Ec2Kind(), new SshKind())) KINDS.put(k.name(), k);
+        for (TargetKind k : List.of(DockerTarget.KIND, Ec2Target.KIND, SshTarget.KIND)) KINDS.put(k.name(), k);
     }
 
     public static final List<String> NAMES = List.copyOf(KINDS.keySet());
@@ -27,6 +27,6 @@ public final class Targets {
     }
 
     public static Target create(String name, TargetSettings settings) {
-        return kind(name).create(settings);
+        return kind(name).create().apply(settings);
     }
 }

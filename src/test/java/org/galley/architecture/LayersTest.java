@@ -79,4 +79,18 @@ class LayersTest {
             }
         }
     }
+
+    @Test
+    void readmeLayoutAndArchitectureMapNameEveryPackage() throws IOException {
+        Path repo = Path.of(System.getProperty("galley.repo", "."));
+        String readme = Files.readString(repo.resolve("README.md"));
+        String map = Files.readString(repo.resolve("docs/architecture.md"));
+        try (Stream<Path> dirs = Files.list(MAIN)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                String name = d.getFileName().toString();
+                assertThat(readme).as("README layout names " + name).contains(name + "/");
+                assertThat(map).as("docs/architecture.md names " + name).contains("`" + name + "`");
+            }
+        }
+    }
 }

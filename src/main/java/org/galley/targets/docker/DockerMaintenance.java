@@ -83,12 +83,6 @@ final class DockerMaintenance implements Maintenance {
 
     private static Removal remove(Map<String, String> labels, String kind, String ref, boolean dryRun, Runnable r) {
         String build = "build " + (labels == null ? "?" : labels.getOrDefault(Labels.BUILD_ID, "?"));
-        if (dryRun) return new Removal(kind, ref, build, false, "dry run");
-        try {
-            r.run();
-            return new Removal(kind, ref, build, true, null);
-        } catch (RuntimeException e) {
-            return new Removal(kind, ref, build, false, e.getMessage());
-        }
+        return Removal.attempt(kind, ref, build, dryRun, r);
     }
 }

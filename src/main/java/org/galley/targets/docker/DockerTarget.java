@@ -15,10 +15,14 @@ import org.galley.pipeline.Artifact;
 import org.galley.targets.Labels;
 import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
+import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
+import org.testcontainers.DockerClientFactory;
 
 /** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
 public final class DockerTarget implements Target {
+    public static final TargetKind KIND = new TargetKind("docker", settings -> new DockerTarget(),
+            (settings, progress) -> Optional.of(new DockerMaintenance(connect())));
     private DockerClient client;
     private String sourceImage;
 
@@ -28,8 +32,17 @@ public final class DockerTarget implements Target {
     }
 
     DockerClient client() {
-        if (client == null) client = DockerKind.client();
+        if (client == null) client = connect();
         return client;
+    }
+
+    static DockerClient connect() {
+        DockerClientFactory f = DockerClientFactory.instance();
+        if (!f.isDockerAvailable()) {
+            throw new TargetUnavailableException("Docker is not reachable; start the Docker engine (dockerd)"
+                    + " or set DOCKER_HOST, then run again");
+        }
+        return f.client();
     }
 
     static ImageSpec.Docker settings(ImageSpec spec) {

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.galley.pipeline.BuildListener;
+import org.galley.targets.Maintenance.Removal;
 import org.galley.targets.TargetUnavailableException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -22,8 +23,6 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * tags. {@code galley prune}: keeps the newest N complete images of a spec.
  */
 public final class Ec2Maintenance implements AutoCloseable {
-    /** One resource found; {@code removed} false on a dry run or when removal failed. */
-    public record Found(String kind, String id, Instant created, boolean removed, String note) {}
 
     private final Ec2Clients clients;
     private final Ec2Resources resources;
@@ -46,16 +45,16 @@ public final class Ec2Maintenance implements AutoCloseable {
     }
 
     /** Instances first: their groups cannot go while they exist. */
-    public List<Found> cleanup(Duration olderThan, boolean dryRun) {
+    public List<Removal> cleanup(Duration olderThan, boolean dryRun) {
         return cleanup(olderThan, dryRun, id -> false);
     }
 
     /** @param running build ids of builds still running (their journals are locked): spared whatever their age */
-    public List<Found> cleanup(Duration olderThan, boolean dryRun, java.util.function.Predicate<String> running) {
+    public List<Removal> cleanup(Duration olderThan, boolean dryRun, java.util.function.Predicate<String> running) {
         Instant cutoff = Instant.now().minus(olderThan);
         Ec2Client ec2 = clients.ec2();
         var managed = Ec2Tags.tagFilter(Ec2Tags.MANAGED, "true");
-        List<Found> found = new ArrayList<>();
+        List<Removal> found = new ArrayList<>();
         try {
             for (Reservation r : ec2.describeInstances(q -> q.filters(managed)).reservations()) {
                 for (Instance i : r.instances()) {
@@ -90,7 +89,7 @@ public final class Ec2Maintenance implements AutoCloseable {
     }
 
     /** Newest first by creation; everything after the first {@code keep} goes, with its snapshots. */
-    public List<Found> prune(String spec, int keep, boolean dryRun) {
+    public List<Removal> prune(String spec, int keep, boolean dryRun) {
         List<Image> images;
         try {
             images = new ArrayList<>(clients.ec2().describeImages(q -> q.owners("self").filters(
@@ -101,7 +100,7 @@ public final class Ec2Maintenance implements AutoCloseable {
         // galley's creation tag, else EC2's CreationDate; the image id breaks ties.
         images.sort(Comparator.comparing((Image i) -> created(i.tags(), parse(i.creationDate())))
                 .thenComparing(Image::imageId).reversed());
-        List<Found> found = new ArrayList<>();
+        List<Removal> found = new ArrayList<>();
         for (Image i : images.subList(Math.min(keep, images.size()), images.size())) {
             found.add(remove("image", i.imageId(), created(i.tags(), parse(i.creationDate())), dryRun,
                     () -> resources.deregister(i.imageId())));
@@ -109,14 +108,8 @@ public final class Ec2Maintenance implements AutoCloseable {
         return found;
     }
 
-    private static Found remove(String kind, String id, Instant created, boolean dryRun, Runnable removal) {
-        if (dryRun) return new Found(kind, id, created, false, "dry run");
-        try {
-            removal.run();
-            return new Found(kind, id, created, true, null);
-        } catch (RuntimeException e) {
-            return new Found(kind, id, created, false, e.getMessage());
-        }
+    private static Removal remove(String kind, String id, Instant created, boolean dryRun, Runnable removal) {
+        return Removal.attempt(kind, id, "created " + created, dryRun, removal);
     }
 
     private static boolean runs(List<Tag> tags, java.util.function.Predicate<String> running) {

@@ -10,6 +10,7 @@ import org.galley.ledger.Journal;
 import org.galley.pipeline.Artifact;
 import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
+import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.yaml.Location;
 import org.galley.yaml.SpecException;
@@ -21,6 +22,8 @@ import software.amazon.awssdk.services.ec2.model.Image;
  * imaged. Clients are created on first use, for the spec's region.
  */
 public final class Ec2Target implements Target {
+    public static final TargetKind KIND = new TargetKind("ec2", s -> new Ec2Target(Ec2Options.from(s)),
+            (s, progress) -> Optional.of(new Ec2Housekeeping(Ec2Options.from(s), progress)));
     private final Ec2Options options;
     private final Poller poller;
     private final Map<String, Ec2Resources> resources = new ConcurrentHashMap<>();

@@ -19,6 +19,7 @@ import org.galley.pipeline.Builder;
 import org.galley.pipeline.Stage;
 import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
+import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.transport.HostKeys;
 import org.galley.transport.SshRemote;
@@ -30,6 +31,7 @@ import org.galley.yaml.SpecException;
  * created or removed. The host key must be pinned (host_key) or be in ~/.ssh/known_hosts.
  */
 public final class SshTarget implements Target {
+    public static final TargetKind KIND = TargetKind.withoutMaintenance("ssh", s -> new SshTarget(s.sshHost()));
     private final ImageSpec.Ssh override;
 
     /** @param override host settings from the command line, or null to use the spec's builders.ssh */

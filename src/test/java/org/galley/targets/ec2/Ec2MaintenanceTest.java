@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.galley.cli.Main;
+import org.galley.targets.Maintenance;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
 import org.junit.jupiter.api.Test;
@@ -60,8 +61,8 @@ class Ec2MaintenanceTest {
             String runningImage = plantDeadBuild(ec2, "running-1", Instant.now());
             var found = m.cleanup(Duration.ofHours(2), false);
 
-            assertThat(found).allMatch(Ec2Maintenance.Found::removed);
-            assertThat(found).extracting(Ec2Maintenance.Found::kind)
+            assertThat(found).allMatch(Maintenance.Removal::removed);
+            assertThat(found).extracting(Maintenance.Removal::kind)
                     .containsExactlyInAnyOrder("instance", "key pair", "security group", "unfinished image");
             assertThat(liveInstances(ec2)).hasSize(1);
             assertThat(galleyKeyPairs(ec2)).isEqualTo(1);
@@ -76,7 +77,7 @@ class Ec2MaintenanceTest {
         try (Ec2Client ec2 = client(REGION); Ec2Maintenance m = maintenance(new ApiRecorder())) {
             plantDeadBuild(ec2, "old-2", Instant.now().minus(Duration.ofDays(1)));
             var found = m.cleanup(Duration.ofHours(2), true);
-            assertThat(found).hasSize(4).noneMatch(Ec2Maintenance.Found::removed);
+            assertThat(found).hasSize(4).noneMatch(Maintenance.Removal::removed);
             assertThat(liveInstances(ec2)).hasSize(1);
             assertThat(galleyKeyPairs(ec2)).isEqualTo(1);
         }
@@ -98,7 +99,7 @@ class Ec2MaintenanceTest {
                     ec2.describeImages(r -> r.imageIds(id)).images().get(0)).stream()).toList();
             var pruned = m.prune("moto-test", 2, false);
 
-            assertThat(pruned).extracting(Ec2Maintenance.Found::id).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
+            assertThat(pruned).extracting(Maintenance.Removal::ref).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
             assertThat(ec2.describeImages(r -> r.owners("self")).images()).extracting(i -> i.imageId())
                     .containsExactlyInAnyOrderElementsOf(ids.subList(3, 5));
             assertThat(prunedSnapshots).hasSize(3);
