@@ -1,6 +1,7 @@
 package org.galley.targets.docker;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.galley.Version;
@@ -54,8 +55,7 @@ final class CommitStage implements Stage {
             throw new IllegalStateException("could not remove galley's key from the builder: " + scrub.getStderr());
         }
         ctx.checkCancelled(name());
-        ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
-        String repository = d.repository() != null ? d.repository() : "galley/" + ctx.spec.name();
+        String repository = DockerTarget.repository(ctx.spec);
         String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         releaseName = repository + ":" + tag;
         // Until first boot verifies it, the image carries only a candidate tag.
@@ -65,14 +65,8 @@ final class CommitStage implements Stage {
         ctx.ledger().intent(IMAGE, repository + ":" + candidateTag, Map.of());
         // No pause: the builder is idle by now, and a paused container wedges any docker exec
         // into it (and then the daemon's state for it) until the commit ends.
-        imageId = DockerCalls.bounded("docker commit of builder " + containerId.substring(0, 12), COMMIT_TIMEOUT,
-                () -> target.client().commitCmd(containerId)
-                        .withRepository(repository).withTag(candidateTag)
-                        .withLabels(labels)
-                        .withCmd("/bin/sh", "-c", RUN_SSHD)
-                        .withEnv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-                        .withPause(false)
-                        .exec());
+        imageId = DockerApi.commit(containerId, repository, candidateTag, labels, List.of("/bin/sh", "-c", RUN_SSHD),
+                List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), COMMIT_TIMEOUT);
         ctx.ledger().created(IMAGE, imageId, Map.of("name", repository + ":" + candidateTag));
         ctx.artifact(new Artifact(imageId, repository + ":" + candidateTag, labels));
         ctx.listener.info("committed candidate " + repository + ":" + candidateTag + " (" + imageId + ")");
