@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds galley's local test images with debootstrap + docker import (no image
 # registry is reachable). Reuses an image that already exists.
-#   galley/debian-sshd:bookworm   builder base: sshd, sendmail-cf, m4, make
+#   galley/debian-sshd:bookworm   builder base: sshd, sudo, sendmail-cf, m4, make
 #   galley/postfix:bookworm       smart host: postfix, dnsmasq, sasl
 set -euo pipefail
 
@@ -16,7 +16,10 @@ mirror() {
 
 build() {
   local name=$1 include=$2
-  if docker image inspect "$name" >/dev/null 2>&1; then
+  # An image made from another package list (an older galley) is made again.
+  local want; want=$(printf '%s' "$include" | sha256sum | cut -c1-16)
+  local have; have=$(docker image inspect -f '{{index .Config.Labels "org.galley.test-image.packages"}}' "$name" 2>/dev/null || true)
+  if [ "$have" = "$want" ]; then
     echo "image $name present, reused"; return
   fi
   local dir; dir=$(mktemp -d /tmp/galley-rootfs.XXXXXX)
@@ -27,9 +30,10 @@ build() {
   # Images carry no apt lists and no host keys: each container makes its own.
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/etc/ssh/ssh_host_*
   mkdir -p "$dir"/run/sshd
-  tar -C "$dir" -c . | docker import -c 'LABEL org.galley.test-image=true' - "$name" >/dev/null
+  tar -C "$dir" -c . | docker import -c 'LABEL org.galley.test-image=true' \
+    -c "LABEL org.galley.test-image.packages=$want" - "$name" >/dev/null
   echo "built $name"
 }
 
-build galley/debian-sshd:bookworm openssh-server,sendmail-bin,sendmail-cf,m4,make,procps,ca-certificates
+build galley/debian-sshd:bookworm openssh-server,sudo,sendmail-bin,sendmail-cf,m4,make,procps,ca-certificates
 build galley/postfix:bookworm postfix,procps,dnsmasq-base,sasl2-bin,libsasl2-modules,openssh-server,ca-certificates

@@ -11,6 +11,7 @@ import org.galley.pipeline.Stage;
 import org.galley.transport.ObservedRemote;
 import org.galley.transport.Remote;
 import org.galley.transport.SshRemote;
+import org.galley.transport.SudoRemote;
 
 /**
  * Opens the one SSH connection that every step and check of the build reuses. When SSH
@@ -54,7 +55,7 @@ final class ConnectStage implements Stage {
         SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
                 (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
         ctx.listener.info("connected to " + ssh.describe());
-        return new ObservedRemote(ssh, ctx.listener::remoteCommand);
+        return new ObservedRemote(SudoRemote.as(b.become(), ssh), ctx.listener::remoteCommand);
     }
 
     private static String facts(Builder b) {

@@ -18,6 +18,7 @@ import org.galley.steps.StepResult;
 import org.galley.targets.Target;
 import org.galley.targets.TargetSettings;
 import org.galley.targets.Targets;
+import org.galley.transport.Become;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +47,10 @@ final class ApplyCommand extends Commands {
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE", description = "SSH private key; default ~/.ssh/id_*")
     Path identity;
 
+    @Option(names = "--become", paramLabel = "sudo|none", description = "how commands get root: sudo (passwordless,"
+            + " the default for any user but root) or none")
+    String become;
+
     @Option(names = "--ssh-timeout", defaultValue = "60", description = "seconds to wait for SSH; default: ${DEFAULT-VALUE}")
     int sshTimeout;
 
@@ -59,12 +64,17 @@ final class ApplyCommand extends Commands {
             err().println("galley: --host must be user@host[:port], found '" + host + "'");
             return ExitCodes.BAD_INPUT;
         }
+        if (become != null && !become.equals("sudo") && !become.equals("none")) {
+            err().println("galley: --become must be sudo or none, found '" + become + "'");
+            return ExitCodes.BAD_INPUT;
+        }
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             err().println("galley: --host-key must be an OpenSSH fingerprint like SHA256:abc…");
             return ExitCodes.BAD_INPUT;
         }
+        String user = m.group(1) == null ? "root" : m.group(1);
         ImageSpec.Ssh ssh = new ImageSpec.Ssh(m.group(2), m.group(3) == null ? 22 : Integer.parseInt(m.group(3)),
-                m.group(1) == null ? "root" : m.group(1), identity == null ? null : identity.toString(), hostKey);
+                user, Become.of(become, user), identity == null ? null : identity.toString(), hostKey);
         ImageSpec spec = ApplySpec.of(recipes, with, ssh);
         BuildEngine engine = new BuildEngine(console.listener(err(), null));
         BuildResult result;

@@ -1,8 +1,12 @@
 package org.galley.imagespec;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.galley.transport.Become;
 import org.galley.yaml.Fields;
+import org.galley.yaml.Location;
 import org.galley.yaml.Problems;
 import org.galley.yaml.YNode;
 
@@ -14,31 +18,24 @@ final class Ec2SpecParser {
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}|all");
     static final List<String> VOLUME_TYPES = List.of("gp3", "gp2", "io1", "io2", "standard");
+    static final List<String> BECOME = List.of("sudo", "none");
 
     private Ec2SpecParser() {}
 
     static ImageSpec.Ec2 parse(YNode node, Problems problems) {
         Fields e = Fields.of(node, problems, "'builders.ec2'");
         if (e == null) return null;
+        Map<String, Location> at = new LinkedHashMap<>();
+        at.put("", e.at());
         String region = e.string("region");
         if (region != null && !REGION.matcher(region).matches()) {
             problems.add(e.at("region"), "'region' must be an AWS region like eu-west-1, found '" + region + "'");
         }
         String type = e.string("instance_type");
-        String ssh = e.string("ssh_user");
-        String subnet = e.string("subnet_id");
-        Integer volume = e.integer("volume_size", 8, 16384);
-        String volumeType = e.choice("volume_type", VOLUME_TYPES);
-        String cidr = e.string("ssh_cidr");
-        if (cidr != null && !CIDR.matcher(cidr).matches()) {
-            problems.add(e.at("ssh_cidr"), "'ssh_cidr' must be an IPv4 CIDR like 203.0.113.7/32, found '" + cidr + "'");
-        }
-        String connect = e.string("connect_address");
-        if (connect != null && !validHostPort(connect)) {
-            problems.add(e.at("connect_address"), "'connect_address' must be host:port like 127.0.0.1:2222,"
-                    + " found '" + connect + "'");
-        }
-        Boolean privateIp = e.bool("private_ip");
+        ImageSpec.Ec2.Login login = login(e, problems);
+        ImageSpec.Ec2.Network network = network(e, problems);
+        ImageSpec.Ec2.Volume volume = volume(e, problems);
+        if (e.has("volume_size")) at.put("volume_size", e.at("volume_size"));
         List<String> copies = e.strings("copy_to_regions");
         for (String r : copies) {
             if (!REGION.matcher(r).matches() || r.equals(region)) {
@@ -53,27 +50,80 @@ final class Ec2SpecParser {
                         + " (or 'all' for a public image), found '" + a + "'");
             }
         }
-        Source src = source(e, problems);
+        if (e.has("launch_permissions")) at.put("launch_permissions", e.at("launch_permissions"));
+        ImageSpec.Ec2.Source src = source(e, problems);
         e.finish();
-        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src.ami, src.ssm, src.filter,
-                src.owners, ssh == null ? "ec2-user" : ssh, subnet, volume == null ? 8 : volume,
-                volumeType == null ? "gp3" : volumeType, cidr, connect, Boolean.TRUE.equals(privateIp),
-                copies, accounts, src.newest);
+        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src, login, network, volume, copies,
+                accounts, Map.copyOf(at));
     }
 
-    private record Source(String ami, String ssm, String filter, List<String> owners, ImageSpec.Newest newest) {}
+    private static ImageSpec.Ec2.Login login(Fields e, Problems problems) {
+        String user = e.string("ssh_user");
+        String become = e.choice("become", BECOME);
+        String cidr = e.string("ssh_cidr");
+        if (cidr != null && !CIDR.matcher(cidr).matches()) {
+            problems.add(e.at("ssh_cidr"), "'ssh_cidr' must be an IPv4 CIDR like 203.0.113.7/32, found '" + cidr + "'");
+        }
+        String connect = e.string("connect_address");
+        if (connect != null && !validHostPort(connect)) {
+            problems.add(e.at("connect_address"), "'connect_address' must be host:port like 127.0.0.1:2222,"
+                    + " found '" + connect + "'");
+        }
+        String u = user == null ? "ec2-user" : user;
+        return new ImageSpec.Ec2.Login(u, Become.of(become, u), cidr, connect);
+    }
 
-    private static Source source(Fields e, Problems problems) {
+    private static ImageSpec.Ec2.Network network(Fields e, Problems problems) {
+        String subnet = e.string("subnet_id");
+        Map<String, String> subnetTags = e.stringMap("subnet_tags");
+        if (subnet != null && !subnetTags.isEmpty()) {
+            problems.add(e.at("subnet_tags"), "give either 'subnet_id' or 'subnet_tags', not both");
+        }
+        boolean privateIp = Boolean.TRUE.equals(e.bool("private_ip"));
+        Boolean publicIp = e.bool("associate_public_ip");
+        if (privateIp && Boolean.TRUE.equals(publicIp)) {
+            problems.add(e.at("associate_public_ip"), "'associate_public_ip: true' contradicts 'private_ip: true';"
+                    + " galley connects to the private address, so drop one of them");
+        }
+        return new ImageSpec.Ec2.Network(subnet, subnetTags, privateIp, publicIp != null ? publicIp : !privateIp);
+    }
+
+    /** io1 and io2 need IOPS; gp3 takes IOPS and throughput; the others take neither. */
+    private static ImageSpec.Ec2.Volume volume(Fields e, Problems problems) {
+        Integer size = e.integer("volume_size", 1, 16384);
+        String type = e.choice("volume_type", VOLUME_TYPES);
+        String t = type == null ? "gp3" : type;
+        Integer iops = e.integer("iops", 100, 256000);
+        Integer throughput = e.integer("throughput", 125, 2000);
+        if ((t.equals("io1") || t.equals("io2")) && iops == null) {
+            problems.add(e.at("volume_type"), "volume_type " + t + " needs 'iops' (provisioned IOPS, e.g. iops: 3000)");
+        }
+        if (iops != null && !List.of("gp3", "io1", "io2").contains(t)) {
+            problems.add(e.at("iops"), "'iops' applies to gp3, io1 and io2 volumes, not " + t);
+        }
+        if (throughput != null && !t.equals("gp3")) {
+            problems.add(e.at("throughput"), "'throughput' applies to gp3 volumes only, not " + t);
+        }
+        return new ImageSpec.Ec2.Volume(size, t, iops, throughput);
+    }
+
+    private static ImageSpec.Ec2.Source source(Fields e, Problems problems) {
+        ImageSpec.Ec2.Source none = new ImageSpec.Ec2.Source(null, null, null, List.of(), null);
         if (!e.has("source")) {
             problems.add(e.at(), "'builders.ec2' is missing the required key 'source'");
-            return new Source(null, null, null, List.of(), null);
+            return none;
         }
         Fields src = Fields.of(e.node("source"), problems, "'builders.ec2.source'");
-        if (src == null) return new Source(null, null, null, List.of(), null);
+        if (src == null) return none;
         String ami = src.string("ami");
         String ssm = src.string("ssm_parameter");
         String filter = src.string("name");
         List<String> owners = src.strings("owners");
+        if (filter != null && owners.isEmpty()) {
+            problems.add(src.at("name"), "a source by 'name' needs 'owners' (e.g. owners: [amazon], or your account"
+                    + " id): without it the newest public image of anyone with that name would be used, which anyone"
+                    + " can publish (Packer requires owners for the same reason)");
+        }
         ImageSpec.Newest newest = src.has("newest_of")
                 ? NewestParser.parse(src.node("newest_of"), problems, "builders.ec2.source") : null;
         src.finish();
@@ -83,7 +133,7 @@ final class Ec2SpecParser {
                     + (src.has("newest_of") ? " besides 'newest_of' (the fallback for the first build), or none"
                     : ", or 'newest_of' to start from the newest image of a lineage"));
         }
-        return new Source(ami, ssm, filter, owners, newest);
+        return new ImageSpec.Ec2.Source(ami, ssm, filter, owners, newest);
     }
 
     private static boolean validHostPort(String s) {

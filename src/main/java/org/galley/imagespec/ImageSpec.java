@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.galley.recipes.Recipe;
+import org.galley.transport.Become;
+import org.galley.yaml.Location;
 
 /** A loaded, validated image definition: builders per target, bound recipes, checks, output image. */
 public record ImageSpec(Path file, String name, String description, Builders builders, List<Recipe> recipes,
@@ -17,13 +19,8 @@ public record ImageSpec(Path file, String name, String description, Builders bui
      * {@code smartHost} names one, a postfix relay under that name accepting mail from
      * {@code relayNetworks}, default the build network's subnet).
      */
-    public record Docker(String image, String repository, String user, String servicesImage, String smartHost,
-                         java.util.List<String> relayNetworks, Newest newestOf) {
-        public Docker(String image, String repository, String user, String servicesImage, String smartHost,
-                      java.util.List<String> relayNetworks) {
-            this(image, repository, user, servicesImage, smartHost, relayNetworks, null);
-        }
-    }
+    public record Docker(String image, String repository, String user, Become become, String servicesImage,
+                         String smartHost, List<String> relayNetworks, Newest newestOf) {}
 
     /**
      * A source that is the newest image of a lineage, so a nightly build upgrades the current
@@ -37,29 +34,47 @@ public record ImageSpec(Path file, String name, String description, Builders bui
     }
 
     /** An existing host: recipes are applied, no image is made. */
-    public record Ssh(String host, int port, String user, String identityFile, String hostKey) {}
+    public record Ssh(String host, int port, String user, Become become, String identityFile, String hostKey) {}
 
     /**
-     * An EC2 builder; the source AMI is given, or comes from an SSM parameter or a name filter.
-     * {@code sshCidr} is the only source admitted to port 22 (null: set on the command line, or
-     * private mode); {@code connectAddress} ("host:port") replaces the instance's address, for a
-     * tunnel or bastion; {@code privateIp} connects to the private address from inside the VPC.
+     * An EC2 builder. {@code at} holds where the user wrote each key (e.g. {@code volume_size}),
+     * so a problem found only once AWS answers is still reported at the spec's line.
      */
-    public record Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
-                      String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
-                      int volumeSize, String volumeType, String sshCidr, String connectAddress, boolean privateIp,
-                      List<String> copyToRegions, List<String> launchPermissions, Newest sourceNewest) {
-        public Ec2(String region, String instanceType, String sourceAmi, String sourceSsmParameter,
-                   String sourceNameFilter, List<String> sourceOwners, String sshUser, String subnetId,
-                   int volumeSize, String volumeType, String sshCidr, String connectAddress, boolean privateIp,
-                   List<String> copyToRegions, List<String> launchPermissions) {
-            this(region, instanceType, sourceAmi, sourceSsmParameter, sourceNameFilter, sourceOwners, sshUser, subnetId,
-                    volumeSize, volumeType, sshCidr, connectAddress, privateIp, copyToRegions, launchPermissions, null);
+    public record Ec2(String region, String instanceType, Source source, Login login, Network network,
+                      Volume rootVolume, List<String> copyToRegions, List<String> launchPermissions,
+                      Map<String, Location> at) {
+        /**
+         * The source AMI: given, from an SSM parameter, or the newest match of a name filter
+         * among {@code owners}; or the newest image of a lineage ({@code newestOf}) with one of
+         * those as the fallback for the first build.
+         */
+        public record Source(String ami, String ssmParameter, String nameFilter, List<String> owners, Newest newestOf) {
+            /** True when a fixed source (ami, ssm_parameter or name) is given besides, or instead of, newest_of. */
+            public boolean fixed() {
+                return ami != null || ssmParameter != null || nameFilter != null;
+            }
         }
 
-        /** True when a fixed source (ami, ssm_parameter or name) is given besides, or instead of, newest_of. */
-        public boolean hasFixedSource() {
-            return sourceAmi != null || sourceSsmParameter != null || sourceNameFilter != null;
+        /**
+         * How galley logs in: the user, how commands get root, the only source range admitted
+         * to port 22 (null: the command line's, or the VPC's own with a private address), and
+         * an address replacing the instance's own ("host:port", for a tunnel or bastion).
+         */
+        public record Login(String user, Become become, String sshCidr, String connectAddress) {}
+
+        /**
+         * Where the builder runs: a subnet by id or by its tags (the one with most free
+         * addresses), reached at its private address from inside the VPC or at a public one.
+         */
+        public record Network(String subnetId, Map<String, String> subnetTags, boolean privateIp,
+                              boolean associatePublicIp) {}
+
+        /** The root volume: size in GiB (null: the source snapshot's), type, IOPS and throughput. */
+        public record Volume(Integer size, String type, Integer iops, Integer throughput) {}
+
+        /** Where the user wrote {@code key}, else the section itself. */
+        public Location at(String key) {
+            return at.getOrDefault(key, at.get(""));
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
+import org.galley.transport.Become;
 import org.galley.yaml.Display;
 import org.galley.yaml.Fields;
 import org.galley.yaml.Location;
@@ -94,6 +95,7 @@ public final class SpecLoader {
             problems.add(d.at("repository"), "'repository' must be a lower-case Docker repository name without a tag");
         }
         String user = d.string("user");
+        String become = d.choice("become", Ec2SpecParser.BECOME);
         String services = d.string("services_image");
         if (services != null && !DOCKER_IMAGE.matcher(services).matches()) {
             problems.add(d.at("services_image"), "'services_image' must be a Docker image reference like"
@@ -112,7 +114,8 @@ public final class SpecLoader {
             }
         }
         d.finish();
-        return new ImageSpec.Docker(image, repository, user == null ? "root" : user,
+        String u = user == null ? "root" : user;
+        return new ImageSpec.Docker(image, repository, u, Become.of(become, u),
                 services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest);
     }
 
@@ -122,6 +125,7 @@ public final class SpecLoader {
         String host = s.string("host");
         Integer port = s.integer("port", 1, 65535);
         String user = s.string("user");
+        String become = s.choice("become", Ec2SpecParser.BECOME);
         String identity = s.string("identity_file");
         String hostKey = s.string("host_key");
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
@@ -129,7 +133,8 @@ public final class SpecLoader {
                     + "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host)");
         }
         s.finish();
-        return new ImageSpec.Ssh(host, port == null ? 22 : port, user == null ? "root" : user, identity, hostKey);
+        String u = user == null ? "root" : user;
+        return new ImageSpec.Ssh(host, port == null ? 22 : port, u, Become.of(become, u), identity, hostKey);
     }
 
     private static List<Recipe> recipes(YNode node, Fields spec, Path specFile, TargetOverrides overrides,

@@ -3,18 +3,19 @@ package org.galley.pipeline;
 import java.util.function.Supplier;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.galley.transport.Become;
 import org.galley.transport.SshRemote;
 
 /**
- * A provisioned builder as the connect stage sees it: where SSH answers, which host
- * keys to trust, which key to log in with, and for --on-error=abort how to reach and
- * remove it by hand. {@code diagnose} gathers what the target knows when SSH or
+ * A provisioned builder as the connect stage sees it: where SSH answers, how commands get
+ * root, which host keys to trust, which key to log in with, and for --on-error=abort how to
+ * reach and remove it by hand. {@code diagnose} gathers what the target knows when SSH or
  * readiness times out (the console, the network path); it must not throw.
  */
-public record Builder(String id, SshRemote.Endpoint endpoint, HostKeyVerifier hostKeys, Supplier<KeyProvider> login,
-                      String reachHint, String removeHint, Supplier<String> diagnose) {
-    public Builder(String id, SshRemote.Endpoint endpoint, HostKeyVerifier hostKeys, Supplier<KeyProvider> login,
-                   String reachHint, String removeHint) {
-        this(id, endpoint, hostKeys, login, reachHint, removeHint, () -> "");
+public record Builder(String id, SshRemote.Endpoint endpoint, Become become, HostKeyVerifier hostKeys,
+                      Supplier<KeyProvider> login, String reachHint, String removeHint, Supplier<String> diagnose) {
+    public Builder(String id, SshRemote.Endpoint endpoint, Become become, HostKeyVerifier hostKeys,
+                   Supplier<KeyProvider> login, String reachHint, String removeHint) {
+        this(id, endpoint, become, hostKeys, login, reachHint, removeHint, () -> "");
     }
 }

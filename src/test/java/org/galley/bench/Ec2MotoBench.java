@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.galley.bake.BuildEngine;
@@ -13,10 +12,10 @@ import org.galley.bake.SecretStore;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
 import org.galley.targets.ec2.Ec2Target;
+import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.Ec2TestBed;
 import org.galley.testing.MotoServer;
-import org.testcontainers.containers.GenericContainer;
 
 /**
  * One bake against moto (endpoint in argv[0]) with the sshd stand-in: prints the number of
@@ -44,16 +43,14 @@ public final class Ec2MotoBench {
                 stages.put(stage, took);
             }
         };
-        try (GenericContainer<?> box = Ec2TestBed.instanceStandIn()) {
-            box.start();
-            Set<String> pins = Ec2TestBed.hostKeys(box);
+        try (Al2023StandIn box = Al2023StandIn.start()) {
             Path dir = Files.createTempDirectory("galley-bench");
-            Path spec = Ec2TestBed.spec(dir, box.getHost() + ":" + box.getMappedPort(22), "echo " + run, "true");
+            Path spec = Ec2TestBed.spec(dir, box.address(), "echo " + run, "true");
             ApiRecorder calls = new ApiRecorder();
             long t0 = System.nanoTime();
             BuildResult r;
             Duration waited;
-            try (Ec2Target target = new Ec2Target(Ec2TestBed.options(pins, calls, Ec2TestBed.keyDelivery(box))
+            try (Ec2Target target = new Ec2Target(Ec2TestBed.options(calls, box.cloud())
                     .withPacing(Duration.ofMillis(200), Duration.ofMinutes(2)))) {
                 r = new BuildEngine(timing).build(SpecLoader.load(spec), target, new SecretStore(null),
                         Ec2TestBed.buildOptions());

@@ -26,7 +26,7 @@ class ValidSpecTest {
         assertThat(spec.name()).isEqualTo("mail-relay");
         assertThat(spec.builders().docker().image()).isEqualTo("galley/debian-sshd:bookworm");
         assertThat(spec.builders().docker().user()).isEqualTo("root");
-        assertThat(spec.builders().ec2().sourceSsmParameter()).startsWith("/aws/service/");
+        assertThat(spec.builders().ec2().source().ssmParameter()).startsWith("/aws/service/");
         assertThat(spec.builders().ec2().instanceType()).isEqualTo("t3.small");
         assertThat(spec.checks()).hasSize(2);
         assertThat(spec.checks().get(0)).isInstanceOfSatisfying(Check.FileCheck.class, c -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.galley.transport.Become;
 import org.junit.jupiter.api.Test;
 
 /** Packer multistep's contract: run in order, halt at the first failure, clean up everything started, LIFO. */
@@ -79,7 +80,7 @@ class PipelineTest {
 
     @Test
     void abortOnErrorKeepsResourcesWhenAStageFails() {
-        ctx.builder(new Builder("b-1", null, null, null, "docker exec -it b-1 bash", "docker rm -f b-1"));
+        ctx.builder(new Builder("b-1", null, Become.NONE, null, null, "docker exec -it b-1 bash", "docker rm -f b-1"));
         Stage failing = stage("b", () -> { throw new IllegalStateException("boom"); }, false);
 
         Throwable thrown = catchThrowable(() -> new Pipeline(List.of(ok("a"), failing), OnError.abort).run(ctx));

@@ -7,90 +7,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.galley.bake.BuildOptions;
 import org.galley.pipeline.OnError;
 import org.galley.targets.ec2.Ec2Options;
-import org.galley.transport.HostKeys;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.ImportKeyPairRequest;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
 /**
- * moto plays EC2; a local sshd container plays the instance. The instance's address is
- * replaced by the container's mapped port (connect_address), its host key is pinned from
- * the container through the Docker API, and the key galley imports is installed in the
- * container the moment ImportKeyPair is called, as cloud-init would on a real instance.
+ * moto plays EC2; an {@link Al2023StandIn} plays every instance. The instance's address is
+ * replaced by the container's mapped port (connect_address); the stand-in's interceptor
+ * installs the imported key and gives each launch host keys of its own, shown on its console.
  */
 public final class Ec2TestBed {
     public static final String REGION = "eu-west-1";
     public static final String SOURCE_SSM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
-    private static final String SSHD = "mkdir -p /run/sshd /root/.ssh && chmod 700 /root/.ssh && ssh-keygen -A >/dev/null"
-            + " && exec /usr/sbin/sshd -D -e -o PasswordAuthentication=no";
-
-    public static GenericContainer<?> instanceStandIn() {
-        return new GenericContainer<>(DockerImageName.parse("galley/debian-sshd:bookworm"))
-                .withCommand("/bin/sh", "-c", SSHD).withExposedPorts(22)
-                .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1).withStartupTimeout(Duration.ofSeconds(30)));
-    }
-
-    /**
-     * An instance stand-in for a galley in another JVM, where no interceptor can deliver the
-     * imported key: sshd accepts whatever key the client offers (AuthorizedKeysCommand echoes
-     * it back), as if cloud-init had installed the build's key pair.
-     */
-    public static GenericContainer<?> anyKeyStandIn() {
-        return new GenericContainer<>(DockerImageName.parse("galley/debian-sshd:bookworm"))
-                .withCommand("/bin/sh", "-c", "mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e"
-                        + " -o PasswordAuthentication=no -o AuthorizedKeysCommandUser=nobody"
-                        + " -o 'AuthorizedKeysCommand=/bin/echo %t %k'")
-                .withExposedPorts(22)
-                .waitingFor(Wait.forLogMessage(".*Server listening on.*", 1).withStartupTimeout(Duration.ofSeconds(30)));
-    }
-
-    public static Set<String> hostKeys(GenericContainer<?> c) throws Exception {
-        var r = c.execInContainer("sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub");
-        return HostKeys.fromPublicKeyLines(r.getStdout()).pinned();
-    }
-
-    /**
-     * What cloud-init does with the key pair on a real instance: installs it at the first
-     * boot of every instance launched with it (the builder, then the candidate, whose image
-     * no longer holds galley's key).
-     */
-    public static ExecutionInterceptor keyDelivery(GenericContainer<?> c) {
-        java.util.Map<String, String> imported = new java.util.concurrent.ConcurrentHashMap<>();
-        return new ExecutionInterceptor() {
-            @Override
-            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                String line = null;
-                if (context.request() instanceof ImportKeyPairRequest r) {
-                    line = r.publicKeyMaterial().asUtf8String().strip();
-                    imported.put(r.keyName(), line);
-                } else if (context.request() instanceof software.amazon.awssdk.services.ec2.model.RunInstancesRequest r
-                        && r.keyName() != null) {
-                    line = imported.get(r.keyName());
-                }
-                if (line == null) return;
-                try {
-                    c.execInContainer("sh", "-c", "printf '%s\\n' '" + line + "' >> /root/.ssh/authorized_keys"
-                            + " && chmod 600 /root/.ssh/authorized_keys");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
-    }
 
     /** A spec and a one-step recipe in a fresh directory; {@code extra} lines go under builders.ec2. */
     public static Path spec(Path dir, String connectAddress, String step, String check, String... extra) throws IOException {
@@ -110,10 +47,9 @@ public final class Ec2TestBed {
                   ec2:
                     region: %s
                     instance_type: t3.micro
-                    ssh_user: root
                     ssh_cidr: 127.0.0.1/32
                     connect_address: %s
-                    volume_size: 10
+                    volume_size: 20
                     source:
                       ssm_parameter: %s
                 %srecipes:
@@ -130,9 +66,15 @@ public final class Ec2TestBed {
         return dir.resolve("spec.yaml");
     }
 
-    public static Ec2Options options(Set<String> pins, ExecutionInterceptor... interceptors) {
+    /** Strict host keys: every instance's own, from its console; fast pacing. */
+    public static Ec2Options options(ExecutionInterceptor... interceptors) {
+        return options(Map.of(), interceptors);
+    }
+
+    /** With host key pins per role ({@link Ec2Options#BUILDER}, {@link Ec2Options#CANDIDATE}). */
+    public static Ec2Options options(Map<String, Set<String>> pins, ExecutionInterceptor... interceptors) {
         return new Ec2Options(MotoServer.endpoint(), null, null, Ec2Options.HostKeyPolicy.PIN_FROM_CONSOLE, pins,
-                Duration.ofMillis(20), Duration.ofSeconds(20), List.of(interceptors));
+                Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofSeconds(5), List.of(interceptors));
     }
 
     public static BuildOptions buildOptions() {

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
+import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Reclaim;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
@@ -140,9 +141,10 @@ final class Machines {
         if (b == null || b.length == 0) throw new IllegalStateException(role + " " + containerId + " publishes no SSH port");
         HostKeys hostKeys = hostKeys(client, info);
         String id = containerId.substring(0, 12);
+        ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
         SshRemote.Endpoint ep = new SshRemote.Endpoint(DockerClientFactory.instance().dockerHostIpAddress(),
-                Integer.parseInt(b[0].getHostPortSpec()), DockerTarget.settings(ctx.spec).user());
-        ctx.builder(new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(ctx.keyPair()),
+                Integer.parseInt(b[0].getHostPortSpec()), d.user());
+        ctx.builder(new Builder(id, ep, d.become(), hostKeys, () -> new KeyPairWrapper(ctx.keyPair()),
                 "docker exec -it " + id + " bash",
                 "docker rm -f $(docker ps -aq --filter label=" + Labels.BUILD_ID + "=" + ctx.buildId + ")"
                         + " && docker network rm galley-" + ctx.buildId,

@@ -34,7 +34,7 @@ final class CandidateStage implements Stage {
         instances.launch(ctx, e, ctx.artifact().id(), ctx.buildId + "-candidate", name(), id -> instanceId = id);
         Instance running = instances.awaitRunning(ctx, instanceId, name());
         ctx.phase("candidate-launch", Duration.between(t0, Instant.now()));
-        ctx.builder(instances.builder(ctx, e, running, name()));
+        ctx.builder(instances.builder(ctx, e, running, Ec2Options.CANDIDATE, name()));
     }
 
     @Override

@@ -1,97 +1,54 @@
 package org.galley.targets.ec2;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.galley.aws.AwsClients;
+import org.galley.aws.AwsUnavailableException;
 import org.galley.targets.TargetUnavailableException;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
-/**
- * The EC2, SSM and STS clients of one run, sharing one HTTP client. The endpoint is
- * {@code --endpoint-url}, else AWS_ENDPOINT_URL (as the AWS CLI does), else AWS's own.
- */
+/** The EC2 (one per region), SSM and STS clients of one run, made the one way galley makes AWS clients. */
 public final class Ec2Clients implements AutoCloseable {
-    private final Ec2Options options;
-    private final Region region;
-    private final SdkHttpClient http = UrlConnectionHttpClient.create();
+    private final AwsClients aws;
     private final Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
     private SsmClient ssm;
     private StsClient sts;
 
     /** @param specRegion the spec's region, or null for --region or the SDK's default chain */
     public Ec2Clients(Ec2Options options, String specRegion) {
-        this.options = options;
-        this.region = resolveRegion(options.region() != null ? options.region() : specRegion);
-    }
-
-    private static Region resolveRegion(String given) {
-        if (given != null) return Region.of(given);
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (SdkClientException e) {
-            throw new TargetUnavailableException("no AWS region: set builders.ec2.region in the spec, --region,"
-                    + " or AWS_REGION", e);
+            this.aws = new AwsClients(options.aws(), specRegion);
+        } catch (AwsUnavailableException e) {
+            throw new TargetUnavailableException(e.getMessage(), e);
         }
     }
 
     public String region() {
-        return region.id();
-    }
-
-    URI endpoint() {
-        String url = options.endpointUrl() != null ? options.endpointUrl() : System.getenv("AWS_ENDPOINT_URL");
-        return url == null || url.isBlank() ? null : URI.create(url);
-    }
-
-    private final AwsPolicy policy = new AwsPolicy();
-
-    private ClientOverrideConfiguration overrides() {
-        ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder().retryStrategy(AwsPolicy.retries());
-        b.addExecutionInterceptor(policy);
-        options.interceptors().forEach(b::addExecutionInterceptor);
-        return b.build();
+        return aws.region();
     }
 
     /** The calls of this run that failed, with error code and request id. */
     public java.util.List<String> failures() {
-        return policy.failures();
+        return aws.failures();
     }
 
     public Ec2Client ec2() {
-        return ec2(region.id());
+        return ec2(aws.region());
     }
 
     public Ec2Client ec2(String regionId) {
-        return ec2.computeIfAbsent(regionId, r -> {
-            var b = Ec2Client.builder().region(Region.of(r)).httpClient(http).overrideConfiguration(overrides());
-            if (endpoint() != null) b.endpointOverride(endpoint());
-            return b.build();
-        });
+        return ec2.computeIfAbsent(regionId, r -> aws.build(Ec2Client.builder(), r));
     }
 
     public synchronized SsmClient ssm() {
-        if (ssm == null) {
-            var b = SsmClient.builder().region(region).httpClient(http).overrideConfiguration(overrides());
-            if (endpoint() != null) b.endpointOverride(endpoint());
-            ssm = b.build();
-        }
+        if (ssm == null) ssm = aws.build(SsmClient.builder(), aws.region());
         return ssm;
     }
 
     public synchronized StsClient sts() {
-        if (sts == null) {
-            var b = StsClient.builder().region(region).httpClient(http).overrideConfiguration(overrides());
-            if (endpoint() != null) b.endpointOverride(endpoint());
-            sts = b.build();
-        }
+        if (sts == null) sts = aws.build(StsClient.builder(), aws.region());
         return sts;
     }
 
@@ -100,6 +57,6 @@ public final class Ec2Clients implements AutoCloseable {
         ec2.values().forEach(Ec2Client::close);
         if (ssm != null) ssm.close();
         if (sts != null) sts.close();
-        http.close();
+        aws.close();
     }
 }

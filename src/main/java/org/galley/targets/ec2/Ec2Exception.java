@@ -1,6 +1,7 @@
 package org.galley.targets.ec2;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import org.galley.aws.AwsErrors;
+
 
 /** An EC2 action failed; the message names the action, the resource and the cause. */
 public final class Ec2Exception extends RuntimeException {
@@ -12,21 +13,15 @@ public final class Ec2Exception extends RuntimeException {
         super(message + ": " + describe(cause), cause);
     }
 
-    /** The AWS error code (e.g. InvalidInstanceID.NotFound), or null for a non-service error. */
     static String code(Throwable e) {
-        return e instanceof AwsServiceException s && s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : null;
+        return AwsErrors.code(e);
     }
 
     static boolean notFound(Throwable e) {
-        String c = code(e);
-        return c != null && (c.endsWith(".NotFound") || c.endsWith(".Unavailable"));
+        return AwsErrors.notFound(e);
     }
 
     static String describe(Throwable e) {
-        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage()
-                    + (s.requestId() != null ? " (request id " + s.requestId() + ")" : "");
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return AwsErrors.describe(e);
     }
 }

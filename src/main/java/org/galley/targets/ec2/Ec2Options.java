@@ -1,8 +1,12 @@
 package org.galley.targets.ec2;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.galley.aws.AwsConfig;
 import org.galley.targets.TargetSettings;
 import org.galley.yaml.Location;
 import org.galley.yaml.SpecException;
@@ -10,17 +14,23 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * How galley talks to EC2, from the command line: endpoint, the CIDR admitted to SSH, how
- * to trust the builder's host key, poll pacing. {@code interceptors} let tests and the
- * benchmark observe every API call; the CLI passes none.
+ * to trust each instance's host key, and the pace of waits. {@code interceptors} let tests
+ * and the benchmark observe every API call; the CLI passes none.
  *
  * @param endpointUrl  null: AWS_ENDPOINT_URL, else the SDK's regional endpoint
  * @param sshCidr      overrides the spec's ssh_cidr
- * @param hostKeyPins  SHA256 fingerprints to trust instead of the console's (a tunnel or test stand-in)
+ * @param hostKeyPins  SHA256 fingerprints to trust instead of the console's, per instance role
+ *                     ({@link #BUILDER} or {@link #CANDIDATE}): a pin given for the builder never
+ *                     applies to the candidate, whose host keys cloud-init makes afresh
  * @param region       overrides the spec's region (cleanup and prune)
+ * @param eventual     how long a resource that was just created may stay invisible to other calls
+ *                     (EC2 is eventually consistent; AWS documents tens of seconds)
  */
 public record Ec2Options(String endpointUrl, String region, String sshCidr, HostKeyPolicy hostKeyPolicy,
-                         Set<String> hostKeyPins, Duration pollInterval, Duration waitTimeout,
-                         List<ExecutionInterceptor> interceptors) {
+                         Map<String, Set<String>> hostKeyPins, Duration pollInterval, Duration waitTimeout,
+                         Duration eventual, List<ExecutionInterceptor> interceptors) {
+    public static final String BUILDER = "builder";
+    public static final String CANDIDATE = "candidate";
 
     public enum HostKeyPolicy {
         /** Strict: trust only fingerprints printed to the console by cloud-init; wait for them. */
@@ -42,23 +52,25 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
     }
 
     public Ec2Options {
-        hostKeyPins = hostKeyPins == null ? Set.of() : Set.copyOf(hostKeyPins);
+        hostKeyPins = hostKeyPins == null ? Map.of() : Map.copyOf(hostKeyPins);
         interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
         hostKeyPolicy = hostKeyPolicy == null ? HostKeyPolicy.PIN_FROM_CONSOLE : hostKeyPolicy;
         pollInterval = pollInterval == null ? Duration.ofSeconds(5) : pollInterval;
         waitTimeout = waitTimeout == null ? Duration.ofMinutes(30) : waitTimeout;
+        eventual = eventual == null ? Duration.ofSeconds(60) : eventual;
     }
 
     /** What the CLI knows; pacing is AWS's usual. */
     public static Ec2Options of(String endpointUrl, String region, String sshCidr, HostKeyPolicy policy,
-                                Set<String> pins) {
-        return new Ec2Options(endpointUrl, region, sshCidr, policy, pins, null, null, null);
+                                Map<String, Set<String>> pins) {
+        return new Ec2Options(endpointUrl, region, sshCidr, policy, pins, null, null, null, null);
     }
 
     /**
-     * The command line's settings as EC2 reads them.
+     * The command line's settings as EC2 reads them. A host key pin is {@code SHA256:…} for the
+     * builder or {@code ROLE=SHA256:…} for a role.
      *
-     * @throws SpecException for a host key policy galley does not know
+     * @throws SpecException for a host key policy or pin galley does not understand
      */
     public static Ec2Options from(TargetSettings s) {
         HostKeyPolicy policy;
@@ -67,19 +79,51 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
         } catch (IllegalArgumentException e) {
             throw SpecException.of(Location.of("--ssh-host-key-policy"), e.getMessage());
         }
-        Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, s.hostKeyPins());
+        Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, pins(s.hostKeyPins()));
         return s.pollInterval() == null ? o : o.withPacing(s.pollInterval(), o.waitTimeout());
+    }
+
+    static Map<String, Set<String>> pins(Set<String> given) {
+        Map<String, Set<String>> byRole = new LinkedHashMap<>();
+        for (String pin : given) {
+            int eq = pin.indexOf('=');
+            String role = eq < 0 ? BUILDER : pin.substring(0, eq);
+            String fp = pin.substring(eq + 1);
+            if (!List.of(BUILDER, CANDIDATE).contains(role) || !fp.startsWith("SHA256:")) {
+                throw SpecException.of(Location.of("--ssh-host-key"), "'" + pin + "' is not a host key pin; give"
+                        + " SHA256:… (the builder's) or candidate=SHA256:… (the instance booted from the new image)");
+            }
+            byRole.computeIfAbsent(role, r -> new LinkedHashSet<>()).add(fp);
+        }
+        return byRole;
     }
 
     public static Ec2Options defaults() {
         return of(null, null, null, null, null);
     }
 
+    /** The pins for an instance role; empty: its console says which keys to trust. */
+    public Set<String> pins(String role) {
+        return hostKeyPins.getOrDefault(role, Set.of());
+    }
+
+    /** Where the AWS clients of this run point. */
+    public AwsConfig aws() {
+        return new AwsConfig(endpointUrl, region, interceptors);
+    }
+
     public Ec2Options withInterceptors(List<ExecutionInterceptor> list) {
-        return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, waitTimeout, list);
+        return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, waitTimeout,
+                eventual, list);
     }
 
     public Ec2Options withPacing(Duration interval, Duration timeout) {
-        return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, interval, timeout, interceptors);
+        return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, interval, timeout, eventual,
+                interceptors);
+    }
+
+    public Ec2Options withHostKeys(HostKeyPolicy policy, Map<String, Set<String>> pins) {
+        return new Ec2Options(endpointUrl, region, sshCidr, policy, pins, pollInterval, waitTimeout, eventual,
+                interceptors);
     }
 }

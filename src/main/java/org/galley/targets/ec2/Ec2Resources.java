@@ -1,6 +1,8 @@
 package org.galley.targets.ec2;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.galley.pipeline.BuildListener;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
@@ -28,8 +30,18 @@ final class Ec2Resources {
 
     /** Terminates and waits until terminated, so the group and key can go right after. */
     void terminate(String instanceId, BuildListener listener) {
+        terminate(instanceId, listener, Duration.ZERO);
+    }
+
+    /**
+     * @param fresh how long a NotFound may still mean "not visible yet" rather than "gone": an
+     *              instance this process launched moments ago (a Ctrl-C right after RunInstances)
+     */
+    void terminate(String instanceId, BuildListener listener, Duration fresh) {
         try {
-            ec2.terminateInstances(r -> r.instanceIds(instanceId));
+            Eventually.retry("instance " + instanceId + " to be known to TerminateInstances", fresh,
+                    Set.of("InvalidInstanceID.NotFound"), listener, NEVER_CANCELLED,
+                    () -> ec2.terminateInstances(r -> r.instanceIds(instanceId)));
         } catch (RuntimeException e) {
             if (Ec2Exception.notFound(e)) return;
             throw new Ec2Exception("terminating instance " + instanceId, e);

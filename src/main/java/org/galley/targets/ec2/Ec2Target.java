@@ -29,6 +29,8 @@ public final class Ec2Target implements Target {
     private final Map<String, Ec2Resources> resources = new ConcurrentHashMap<>();
     private Ec2Clients clients;
     private String rootDevice;
+    private Integer rootVolumeSize;
+    private Placement placement;
     private Instances instances;
 
     public Ec2Target(Ec2Options options) {
@@ -51,13 +53,13 @@ public final class Ec2Target implements Target {
     }
 
     /**
-     * Pre-validation, before anything is created: the SSH source range, credentials
-     * (GetCallerIdentity), and the source AMI, whose id goes into the fingerprint.
+     * Pre-validation, before anything is created: credentials (GetCallerIdentity), the source
+     * AMI (whose id goes into the fingerprint) and its root snapshot's size, the subnet and
+     * the source range admitted to SSH.
      */
     @Override
     public Source resolveSource(ImageSpec spec) {
         ImageSpec.Ec2 e = settings(spec);
-        sshCidr(e);
         if (clients == null) clients = new Ec2Clients(options, e.region());
         try {
             clients.sts().getCallerIdentity();
@@ -68,27 +70,38 @@ public final class Ec2Target implements Target {
         SourceResolver resolver = new SourceResolver(clients);
         Image source = null;
         Optional<Artifact> lineage = Optional.empty();
-        if (e.sourceNewest() != null) {
-            source = resolver.newestOf(e.sourceNewest()).orElse(null);
-            if (source == null && !e.hasFixedSource()) {
+        ImageSpec.Ec2.Source s = e.source();
+        if (s.newestOf() != null) {
+            source = resolver.newestOf(s.newestOf()).orElse(null);
+            if (source == null && !s.fixed()) {
                 throw new TargetUnavailableException("newest_of found no image in " + clients.region() + " ("
-                        + e.sourceNewest().describe() + "); give a fallback source (ssm_parameter, ami or name) beside"
+                        + s.newestOf().describe() + "); give a fallback source (ssm_parameter, ami or name) beside"
                         + " newest_of for the first build");
             }
             lineage = Optional.ofNullable(source).map(Ec2Target::artifact);
         }
-        if (source == null) source = resolver.resolve(e);
+        if (source == null) source = resolver.resolve(s);
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
+        rootVolumeSize = rootVolumeSize(e, source);
+        placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr());
         return new Source(source.imageId(), lineage);
     }
 
-    /** The only range admitted to port 22; galley never asks an outside service for the runner's address. */
-    String sshCidr(ImageSpec.Ec2 e) {
-        if (options.sshCidr() != null) return options.sshCidr();
-        if (e.sshCidr() != null) return e.sshCidr();
-        if (e.privateIp()) return "10.0.0.0/8";
-        throw new TargetUnavailableException("no address range to admit to SSH: give --ssh-cidr 203.0.113.7/32"
-                + " (your runner's public address), set builders.ec2.ssh_cidr, or set private_ip: true");
+    /**
+     * The spec's size, else the source's root snapshot size: EC2 refuses a smaller volume than
+     * the snapshot (InvalidBlockDeviceMapping), so that is bad input, found before any launch.
+     */
+    private static Integer rootVolumeSize(ImageSpec.Ec2 e, Image source) {
+        Integer snapshot = source.blockDeviceMappings().stream()
+                .filter(m -> m.deviceName() != null && m.deviceName().equals(source.rootDeviceName()) && m.ebs() != null)
+                .map(m -> m.ebs().volumeSize()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        Integer wanted = e.rootVolume().size();
+        if (wanted != null && snapshot != null && wanted < snapshot) {
+            throw SpecException.of(e.at("volume_size"), "volume_size " + wanted + " GiB is smaller than the root"
+                    + " snapshot of source image " + source.imageId() + " (" + snapshot + " GiB), which EC2 refuses;"
+                    + " set volume_size to " + snapshot + " or more, or leave it out to use the snapshot's size");
+        }
+        return wanted != null ? wanted : snapshot;
     }
 
     static Artifact artifact(Image i) {
@@ -174,6 +187,23 @@ public final class Ec2Target implements Target {
 
     String rootDevice() {
         return rootDevice;
+    }
+
+    /** Null: the source snapshot's size, as EC2 decides. */
+    Integer rootVolumeSize() {
+        return rootVolumeSize;
+    }
+
+    /** A call on a resource this build just made, retried while EC2 does not see the resource yet. */
+    <T> T eventually(org.galley.pipeline.BuildContext ctx, String stage, String what,
+                     java.util.function.Supplier<T> call) {
+        return Eventually.retry(what, options.eventual(), Eventually.NOT_VISIBLE_YET, ctx.listener,
+                () -> ctx.checkCancelled(stage), call);
+    }
+
+    Placement placement() {
+        if (placement == null) throw new IllegalStateException("resolveSource() first");
+        return placement;
     }
 
     String loginBlob() {

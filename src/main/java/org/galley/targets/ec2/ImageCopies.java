@@ -39,7 +39,8 @@ final class ImageCopies {
                         .imageId();
                 images.put(region, copyId);
                 ctx.ledger().created(Ec2Reclaimer.IMAGE, copyId, Map.of("region", region));
-                ec2.createTags(r -> r.resources(copyId).tags(tags));
+                target.eventually(ctx, "promote", "copy " + copyId + " to be taggable",
+                        () -> ec2.createTags(r -> r.resources(copyId).tags(tags)));
                 ctx.listener.info("copying " + sourceId + " to " + region + " as " + copyId);
             } catch (RuntimeException ex) {
                 throw new Ec2Exception("copying image " + sourceId + " to " + region, ex);
@@ -52,7 +53,7 @@ final class ImageCopies {
             for (String snap : Ec2Resources.snapshots(copy)) {
                 ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", region, "image", copy.imageId()));
             }
-            ImageStage.tagSnapshots(ec2, copy, tags);
+            ImageStage.tagSnapshots(target, ctx, "promote", ec2, copy, tags);
         }
     }
 

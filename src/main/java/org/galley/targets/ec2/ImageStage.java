@@ -43,7 +43,7 @@ final class ImageStage implements Stage {
     public void run(BuildContext ctx) throws Exception {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
         String instanceId = launch.instanceId;
-        scrubLoginKey(ctx, e);
+        scrubLoginKey(ctx);
         Instant t0 = Instant.now();
         stop(ctx, instanceId);
         ctx.phase("stop", Duration.between(t0, Instant.now()));
@@ -62,7 +62,7 @@ final class ImageStage implements Stage {
         for (String snap : Ec2Resources.snapshots(made)) {
             ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", home, "image", imageId));
         }
-        tagSnapshots(target.clients().ec2(), made, tags);
+        tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags);
         ctx.phase("snapshot", Duration.between(t0, Instant.now()));
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
         labels.put("ami:" + home, imageId);
@@ -80,14 +80,16 @@ final class ImageStage implements Stage {
         return images;
     }
 
-    /** Only galley's own line goes: the source image's keys and cloud-init's behaviour stay as they were. */
-    private void scrubLoginKey(BuildContext ctx, ImageSpec.Ec2 e) throws java.io.IOException {
+    /**
+     * Only galley's own line goes: the source image's keys and cloud-init's behaviour stay as they
+     * were. Runs as root through the build's connection (become), like every step.
+     */
+    private void scrubLoginKey(BuildContext ctx) throws java.io.IOException {
         if (ctx.remote() == null) return;
         String blob = target.loginBlob();
         String script = "for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys; do"
                 + " [ -f \"$f\" ] && sed -i '\\#" + blob + "#d' \"$f\"; done; true";
-        String cmd = "root".equals(e.sshUser()) ? script : "sudo -n sh -c " + org.galley.transport.Shell.quote(script);
-        ExecResult r = ctx.remote().exec(cmd);
+        ExecResult r = ctx.remote().exec(script);
         if (!r.ok()) throw new Ec2Exception("could not remove galley's key from the builder: " + r.tail());
     }
 
@@ -114,8 +116,8 @@ final class ImageStage implements Stage {
         Ec2Client ec2 = target.clients().ec2();
         String description = "galley " + ctx.spec.name() + " build " + ctx.buildId;
         try {
-            return created(ctx, ec2.createImage(intent(ctx, name).instanceId(instanceId).name(name).description(description)
-                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build()).imageId());
+            return created(ctx, createImage(ctx, ec2, intent(ctx, name).instanceId(instanceId).name(name)
+                    .description(description).tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build()));
         } catch (RuntimeException ex) {
             if (!"InvalidAMIName.Duplicate".equals(Ec2Exception.code(ex))) {
                 throw new Ec2Exception("creating an image of " + instanceId, ex);
@@ -124,13 +126,19 @@ final class ImageStage implements Stage {
             ctx.listener.warn("an image named \"" + name + "\" exists; naming this one \"" + unique + "\"");
             name = unique;
             try {
-                return created(ctx, ec2.createImage(intent(ctx, unique).instanceId(instanceId).name(unique)
-                        .description(description).tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build())
-                        .imageId());
+                return created(ctx, createImage(ctx, ec2, intent(ctx, unique).instanceId(instanceId).name(unique)
+                        .description(description).tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags)).build()));
             } catch (RuntimeException again) {
                 throw new Ec2Exception("creating an image of " + instanceId, again);
             }
         }
+    }
+
+    /** CreateImage right after the stop may still see the instance as stopping: that is retried. */
+    private String createImage(BuildContext ctx, Ec2Client ec2, software.amazon.awssdk.services.ec2.model.CreateImageRequest req) {
+        return Eventually.retry("instance " + req.instanceId() + " to be seen as stopped by CreateImage",
+                target.options().eventual(), java.util.Set.of("IncorrectInstanceState", "InvalidInstanceID.NotFound"),
+                ctx.listener, () -> ctx.checkCancelled(name()), () -> ec2.createImage(req).imageId());
     }
 
     private software.amazon.awssdk.services.ec2.model.CreateImageRequest.Builder intent(BuildContext ctx, String n) {
@@ -164,7 +172,7 @@ final class ImageStage implements Stage {
      * Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is.
      * Each snapshot is named {@code <image name> (<purpose>)}, as the sailing team names them.
      */
-    static void tagSnapshots(Ec2Client ec2, Image image, List<Tag> tags) {
+    static void tagSnapshots(Ec2Target target, BuildContext ctx, String stage, Ec2Client ec2, Image image, List<Tag> tags) {
         List<String> snaps = Ec2Resources.snapshots(image);
         if (snaps.isEmpty()) return;
         try {
@@ -172,7 +180,8 @@ final class ImageStage implements Stage {
                 if (m.ebs() == null || m.ebs().snapshotId() == null) continue;
                 List<Tag> named = new java.util.ArrayList<>(tags.stream().filter(t -> !"Name".equals(t.key())).toList());
                 named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName())));
-                ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named));
+                target.eventually(ctx, stage, "snapshot " + m.ebs().snapshotId() + " to be taggable",
+                        () -> ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named)));
             }
         } catch (RuntimeException ex) {
             throw new Ec2Exception("tagging snapshots " + snaps + " of " + image.imageId(), ex);

@@ -1,5 +1,7 @@
 package org.galley.targets.ec2;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
@@ -12,6 +14,8 @@ import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
 import software.amazon.awssdk.services.ec2.model.HttpTokensState;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceMetadataEndpointState;
+import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterfaceSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.ShutdownBehavior;
@@ -25,6 +29,10 @@ final class Instances {
     private final Ec2Target target;
     private final TemporaryAccess access;
     private final Map<String, List<String>> volumes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every client token of a RunInstances this build sent, whether or not its answer came back. */
+    private final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Instance id to when its RunInstances answered. */
+    private final Map<String, Instant> launched = new java.util.concurrent.ConcurrentHashMap<>();
 
     Instances(Ec2Target target) {
         this.target = target;
@@ -36,17 +44,17 @@ final class Instances {
     }
 
     /** The connect stage's view of an instance: address, host keys, login, hints, diagnostics. */
-    Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, String stage) {
+    Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, String role, String stage) {
         String id = running.instanceId();
         SshRemote.Endpoint ep = endpoint(e, running);
-        var hostKeys = new HostKeySource(target, ctx, id).verifier();
+        var hostKeys = new HostKeySource(target, ctx, id, role, stage).verifier();
         var key = access.key;
         ctx.listener.info("instance " + id + " running, SSH at " + ep.host() + ":" + ep.port());
-        return new Builder(id, ep, hostKeys, () -> new KeyPairWrapper(key),
+        return new Builder(id, ep, e.login().become(), hostKeys, () -> new KeyPairWrapper(key),
                 "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + id,
                 target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName) + "; "
                         + target.resources().groupHint(access.groupId),
-                () -> new Diagnostics(target, id, access.groupId, e.subnetId()).report());
+                () -> new Diagnostics(target, id, access.groupId, target.placement().subnetId()).report());
     }
 
     /**
@@ -57,19 +65,26 @@ final class Instances {
                   java.util.function.Consumer<String> recorded) {
         var tags = Ec2Tags.temporary(ctx);
         String region = target.clients().region();
+        ImageSpec.Ec2.Volume v = e.rootVolume();
         RunInstancesRequest.Builder req = RunInstancesRequest.builder()
                 .imageId(imageId).instanceType(e.instanceType()).minCount(1).maxCount(1)
-                .keyName(access.keyName).securityGroupIds(access.groupId).subnetId(e.subnetId())
+                .keyName(access.keyName)
+                // A public address only when asked: a subnet's own default may give none, and the build would
+                // fail only after the launch.
+                .networkInterfaces(InstanceNetworkInterfaceSpecification.builder().deviceIndex(0)
+                        .subnetId(target.placement().subnetId()).groups(access.groupId)
+                        .associatePublicIpAddress(e.network().associatePublicIp()).deleteOnTermination(true).build())
                 // The SDK retries a lost response with the same token, which EC2 answers with the same instance.
                 .clientToken(token)
                 .instanceInitiatedShutdownBehavior(ShutdownBehavior.STOP)
                 .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED)
                         .httpEndpoint(InstanceMetadataEndpointState.ENABLED))
                 .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(target.rootDevice())
-                        .ebs(EbsBlockDevice.builder().volumeSize(e.volumeSize()).volumeType(e.volumeType())
-                                .deleteOnTermination(true).build()).build())
+                        .ebs(EbsBlockDevice.builder().volumeSize(target.rootVolumeSize()).volumeType(v.type())
+                                .iops(v.iops()).throughput(v.throughput()).deleteOnTermination(true).build()).build())
                 .tagSpecifications(Ec2Tags.on(ResourceType.INSTANCE, tags), Ec2Tags.on(ResourceType.VOLUME, tags));
         ctx.ledger().intent(Ec2Reclaimer.INSTANCE, token, Map.of("region", region, "image", imageId));
+        tokens.add(token);
         String id;
         try {
             List<Instance> launched = target.clients().ec2().runInstances(req.build()).instances();
@@ -78,6 +93,7 @@ final class Instances {
             throw new Ec2Exception("launching a " + e.instanceType() + " instance from " + imageId, ex);
         }
         ctx.ledger().created(Ec2Reclaimer.INSTANCE, id, Map.of("region", region));
+        launched.put(id, Instant.now());
         recorded.accept(id);
         ctx.listener.info("launched " + id + " (" + e.instanceType() + ") from " + imageId);
         return id;
@@ -104,11 +120,16 @@ final class Instances {
         return running;
     }
 
-    /** Terminates (and awaits) an instance of this build; its volumes go with it. False: it is still there. */
+    /**
+     * Terminates (and awaits) an instance of this build; its volumes go with it. False: it is
+     * still there. Right after its launch EC2 may not know the id yet: that NotFound is retried.
+     */
     boolean terminate(BuildContext ctx, String id) {
         Ec2Resources res = target.resources();
+        Instant at = launched.get(id);
+        Duration fresh = at == null ? Duration.ZERO : target.options().eventual().minus(Duration.between(at, Instant.now()));
         try {
-            res.terminate(id, ctx.listener);
+            res.terminate(id, ctx.listener, fresh.isNegative() ? Duration.ZERO : fresh);
             ctx.ledger().removed(Ec2Reclaimer.INSTANCE, id);
             // Root volumes are deleted on termination.
             volumes.getOrDefault(id, List.of()).forEach(v -> ctx.ledger().removed(Ec2Reclaimer.VOLUME, v));
@@ -120,19 +141,47 @@ final class Instances {
         }
     }
 
+    /**
+     * Instances whose RunInstances answer never arrived (a lost response, a Ctrl-C during the
+     * call): found by their client token, so cleanup can terminate them before their group
+     * goes. Where the client-token filter is not offered (moto), the build's tag finds them:
+     * RunInstances tags an instance as it creates it.
+     */
+    List<String> unknownLaunches(BuildContext ctx) {
+        if (tokens.isEmpty()) return List.of();
+        var ec2 = target.clients().ec2();
+        List<Instance> found;
+        try {
+            found = ec2.describeInstances(r -> r.filters(Ec2Tags.filter("client-token", tokens.toArray(String[]::new))))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+        } catch (RuntimeException unsupported) {
+            try {
+                found = ec2.describeInstances(r -> r.filters(Ec2Tags.tagFilter(Ec2Tags.BUILD_ID, ctx.buildId)))
+                        .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+            } catch (RuntimeException ex) {
+                throw new Ec2Exception("looking for instances launched with client tokens " + tokens, ex);
+            }
+        }
+        return found.stream()
+                .filter(i -> i.state().name() != InstanceStateName.TERMINATED && !launched.containsKey(i.instanceId()))
+                .map(Instance::instanceId).toList();
+    }
+
     /** Never the invented addresses of a test endpoint when connect_address is given. */
     static SshRemote.Endpoint endpoint(ImageSpec.Ec2 e, Instance i) {
-        if (e.connectAddress() != null) {
-            int colon = e.connectAddress().lastIndexOf(':');
-            return new SshRemote.Endpoint(e.connectAddress().substring(0, colon),
-                    Integer.parseInt(e.connectAddress().substring(colon + 1)), e.sshUser());
+        ImageSpec.Ec2.Login login = e.login();
+        if (login.connectAddress() != null) {
+            int colon = login.connectAddress().lastIndexOf(':');
+            return new SshRemote.Endpoint(login.connectAddress().substring(0, colon),
+                    Integer.parseInt(login.connectAddress().substring(colon + 1)), login.user());
         }
-        String host = e.privateIp() ? i.privateIpAddress() : i.publicIpAddress();
+        boolean privateIp = e.network().privateIp();
+        String host = privateIp ? i.privateIpAddress() : i.publicIpAddress();
         if (host == null) {
-            throw new Ec2Exception("instance " + i.instanceId() + " has no " + (e.privateIp() ? "private" : "public")
+            throw new Ec2Exception("instance " + i.instanceId() + " has no " + (privateIp ? "private" : "public")
                     + " IP address; use a subnet that assigns public addresses, or private_ip: true from inside the VPC");
         }
-        return new SshRemote.Endpoint(host, 22, e.sshUser());
+        return new SshRemote.Endpoint(host, 22, login.user());
     }
 
 

@@ -33,19 +33,29 @@ final class LaunchStage implements Stage {
     public void run(BuildContext ctx) {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
         access.createKeyPair(ctx);
-        access.createGroup(ctx, e.subnetId(), target.sshCidr(e));
+        Placement p = target.placement();
+        access.createGroup(ctx, p.vpcId(), p.sshCidr());
         ctx.checkCancelled(name());
         Instant t0 = Instant.now();
         instanceId = instances.launch(ctx, e, ctx.sourceId, ctx.buildId, name(), id -> instanceId = id);
         Instance running = instances.awaitRunning(ctx, instanceId, name());
         ctx.phase("launch", Duration.between(t0, Instant.now()));
-        ctx.builder(instances.builder(ctx, e, running, name()));
+        ctx.builder(instances.builder(ctx, e, running, Ec2Options.BUILDER, name()));
     }
 
+    /** An instance whose launch answer was lost is found by its client token and goes before its group. */
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
         String id = instanceId;
         boolean gone = id == null || instances.terminate(ctx, id);
+        try {
+            for (String unknown : instances.unknownLaunches(ctx)) gone &= instances.terminate(ctx, unknown);
+        } catch (RuntimeException ex) {
+            gone = false;
+            ctx.leftover("instances launched with client token " + ctx.buildId + " could not be looked up ("
+                    + ex.getMessage() + "): find them with aws ec2 describe-instances --filters"
+                    + " Name=client-token,Values=" + ctx.buildId);
+        }
         access.cleanup(ctx, target.resources(), gone);
         if (outcome != Outcome.SUCCEEDED) new BuildSweep(target, ctx).run(id, access.keyName, access.groupId);
     }

@@ -69,7 +69,8 @@ final class PromoteStage implements Stage {
         List<String> resources = new java.util.ArrayList<>(snaps);
         resources.add(0, id);
         try {
-            ec2.createTags(r -> r.resources(resources).tags(tags));
+            target.eventually(ctx, name(), "image " + id + " in " + region + " to be taggable",
+                    () -> ec2.createTags(r -> r.resources(resources).tags(tags)));
             ec2.deleteTags(r -> r.resources(resources).tags(Tag.builder().key(Ec2Tags.CANDIDATE).build(),
                     Tag.builder().key(Ec2Tags.EXPIRES).build()));
         } catch (RuntimeException ex) {

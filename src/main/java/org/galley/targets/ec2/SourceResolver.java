@@ -15,14 +15,14 @@ final class SourceResolver {
         this.clients = clients;
     }
 
-    Image resolve(ImageSpec.Ec2 e) {
+    Image resolve(ImageSpec.Ec2.Source s) {
         String id;
-        if (e.sourceAmi() != null) {
-            id = e.sourceAmi();
-        } else if (e.sourceSsmParameter() != null) {
-            id = fromSsm(e.sourceSsmParameter());
+        if (s.ami() != null) {
+            id = s.ami();
+        } else if (s.ssmParameter() != null) {
+            id = fromSsm(s.ssmParameter());
         } else {
-            return newest(e.sourceNameFilter(), e.sourceOwners());
+            return newest(s.nameFilter(), s.owners());
         }
         return describe(id);
     }

@@ -3,7 +3,6 @@ package org.galley.targets.ec2;
 import java.security.KeyPair;
 import java.util.Map;
 import org.galley.pipeline.BuildContext;
-import org.galley.targets.TargetUnavailableException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
@@ -41,9 +40,8 @@ final class TemporaryAccess {
         ctx.ledger().created(Ec2Reclaimer.KEY_PAIR, keyName, Map.of("region", region));
     }
 
-    /** In the subnet's VPC when a subnet is given, else in the default VPC. */
-    void createGroup(BuildContext ctx, String subnetId, String cidr) {
-        String vpc = subnetId == null ? null : vpcOf(subnetId);
+    /** In the builder's VPC (the subnet's, or the default VPC). */
+    void createGroup(BuildContext ctx, String vpc, String cidr) {
         String name = "galley-" + ctx.buildId;
         ctx.ledger().intent(Ec2Reclaimer.GROUP, name, Map.of("region", region));
         try {
@@ -63,16 +61,6 @@ final class TemporaryAccess {
         }
     }
 
-    private String vpcOf(String subnetId) {
-        try {
-            return ec2.describeSubnets(r -> r.subnetIds(subnetId)).subnets().get(0).vpcId();
-        } catch (RuntimeException e) {
-            if (Ec2Exception.notFound(e)) {
-                throw new TargetUnavailableException("subnet " + subnetId + " (builders.ec2.subnet_id) does not exist");
-            }
-            throw new Ec2Exception("looking up subnet " + subnetId, e);
-        }
-    }
 
     /** Key pair, then group: the group may still be in use by a terminating instance. */
     void cleanup(BuildContext ctx, Ec2Resources resources, boolean instanceGone) {

@@ -78,7 +78,7 @@ public final class SshTarget implements Target {
             public void run(BuildContext ctx) throws IOException {
                 ImageSpec.Ssh s = settings(ctx.spec);
                 KeyProvider key = identity(s);
-                ctx.builder(new Builder(s.host(), new SshRemote.Endpoint(s.host(), s.port(), s.user()), verifier(s),
+                ctx.builder(new Builder(s.host(), new SshRemote.Endpoint(s.host(), s.port(), s.user()), s.become(), verifier(s),
                         () -> key, "ssh -p " + s.port() + " " + s.user() + "@" + s.host(), "nothing to remove"));
             }
         });

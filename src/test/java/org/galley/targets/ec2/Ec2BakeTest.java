@@ -5,7 +5,6 @@ import static org.galley.testing.Ec2TestBed.*;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildResult;
@@ -13,6 +12,7 @@ import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
+import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.containers.GenericContainer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -28,29 +27,26 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 /** A whole bake against moto, with a local sshd container standing in for the instance. */
 @ExtendWith(MotoServer.class)
 class Ec2BakeTest {
-    static GenericContainer<?> instance;
-    static Set<String> hostKeys;
+    static Al2023StandIn instance;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startStandIn() throws Exception {
-        instance = instanceStandIn();
-        instance.start();
-        hostKeys = hostKeys(instance);
+        instance = Al2023StandIn.start();
     }
 
     @AfterAll
     static void stopStandIn() {
-        if (instance != null) instance.stop();
+        if (instance != null) instance.close();
     }
 
     static String address() {
-        return instance.getHost() + ":" + instance.getMappedPort(22);
+        return instance.address();
     }
 
     static BuildResult bake(ImageSpec spec, BuildListener listener, ApiRecorder recorder) {
-        try (Ec2Target target = new Ec2Target(options(hostKeys, recorder, keyDelivery(instance)))) {
+        try (Ec2Target target = new Ec2Target(options(recorder, instance.cloud()))) {
             return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
         }
     }
@@ -75,7 +71,7 @@ class Ec2BakeTest {
                                         software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
                 if (context.request() instanceof software.amazon.awssdk.services.ec2.model.CreateImageRequest) {
                     try {
-                        keysAtImage.set(instance.execInContainer("cat", "/root/.ssh/authorized_keys").getStdout());
+                        keysAtImage.set(instance.sh("cat /root/.ssh/authorized_keys /home/ec2-user/.ssh/authorized_keys"));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -83,7 +79,7 @@ class Ec2BakeTest {
             }
         };
         BuildResult r;
-        try (Ec2Target target = new Ec2Target(options(hostKeys, calls, keyDelivery(instance), peek))) {
+        try (Ec2Target target = new Ec2Target(options(calls, instance.cloud(), peek))) {
             r = new BuildEngine(BuildListener.NONE).build(spec, target, new SecretStore(null), buildOptions());
         }
 
@@ -203,9 +199,8 @@ class Ec2BakeTest {
                 warnings.add(message);
             }
         };
-        Ec2Options o = options(Set.of(), new ApiRecorder(), keyDelivery(instance));
-        o = new Ec2Options(o.endpointUrl(), null, null, Ec2Options.HostKeyPolicy.ACCEPT_NEW_WITH_WARNING, Set.of(),
-                o.pollInterval(), o.waitTimeout(), o.interceptors());
+        Ec2Options o = options(new ApiRecorder(), instance.cloudWithSilentConsoles());
+        o = o.withHostKeys(Ec2Options.HostKeyPolicy.ACCEPT_NEW_WITH_WARNING, Map.of());
         BuildResult r;
         try (Ec2Target target = new Ec2Target(o)) {
             r = new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
@@ -217,7 +212,7 @@ class Ec2BakeTest {
     @Test
     void strictPolicyRefusesToConnectWithoutConsoleFingerprints() throws Exception {
         ImageSpec spec = spec();
-        Ec2Options o = options(Set.of(), new ApiRecorder(), keyDelivery(instance))
+        Ec2Options o = options(new ApiRecorder(), instance.cloudWithSilentConsoles())
                 .withPacing(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(300));
         BuildResult r;
         try (Ec2Target target = new Ec2Target(o)) {

@@ -5,7 +5,6 @@ import static org.galley.testing.Ec2TestBed.*;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildResult;
@@ -13,6 +12,7 @@ import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
+import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.Ec2TestBed;
 import org.galley.testing.Faults;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.testcontainers.containers.GenericContainer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -35,21 +34,18 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 @ExtendWith(MotoServer.class)
 class Ec2FailureTest {
-    static GenericContainer<?> instance;
-    static Set<String> hostKeys;
+    static Al2023StandIn instance;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startStandIn() throws Exception {
-        instance = instanceStandIn();
-        instance.start();
-        hostKeys = hostKeys(instance);
+        instance = Al2023StandIn.start();
     }
 
     @AfterAll
     static void stopStandIn() {
-        if (instance != null) instance.stop();
+        if (instance != null) instance.close();
     }
 
     private long snapshotsBefore;
@@ -76,13 +72,13 @@ class Ec2FailureTest {
     private BuildResult bake(String address, String step, String check, Faults faults, BuildListener listener)
             throws Exception {
         ImageSpec spec = SpecLoader.load(Ec2TestBed.spec(dir, address, step, check));
-        try (Ec2Target target = new Ec2Target(options(hostKeys, new ApiRecorder(), keyDelivery(instance), faults))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud(), faults))) {
             return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
         }
     }
 
     private static String standIn() {
-        return instance.getHost() + ":" + instance.getMappedPort(22);
+        return instance.address();
     }
 
     @ParameterizedTest(name = "{0} fails on {1}")
@@ -137,7 +133,7 @@ class Ec2FailureTest {
         };
         ImageSpec spec = SpecLoader.load(Ec2TestBed.spec(dir, standIn(), "true", "true"));
         BuildResult r;
-        try (Ec2Target target = new Ec2Target(options(hostKeys, new ApiRecorder(), keyDelivery(instance)))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud()))) {
             engine.set(new BuildEngine(ctrlC));
             r = engine.get().build(spec, target, new SecretStore(null), buildOptions());
         } finally {

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.Set;
 import org.galley.cli.Main;
 import org.galley.ledger.Journal;
+import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ChildGalley;
 import org.galley.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.containers.GenericContainer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
@@ -31,21 +31,20 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  */
 @ExtendWith(MotoServer.class)
 class Ec2KilledBuildTest {
-    static GenericContainer<?> instance;
+    static Al2023StandIn instance;
     static Set<String> pins;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startStandIn() throws Exception {
-        instance = anyKeyStandIn();
-        instance.start();
-        pins = hostKeys(instance);
+        instance = Al2023StandIn.anyKey();
+        pins = instance.currentKeys();
     }
 
     @AfterAll
     static void stopStandIn() {
-        if (instance != null) instance.stop();
+        if (instance != null) instance.close();
     }
 
     private ChildGalley build(Path spec) throws Exception {
@@ -53,13 +52,14 @@ class Ec2KilledBuildTest {
                 "--endpoint-url", MotoServer.endpoint(), "--ledger-dir", dir.resolve("ledger").toString(),
                 "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString(),
                 "--poll-interval-ms", "20", "--ssh-timeout", "10", "-q"));
-        for (String pin : pins) args.addAll(List.of("--ssh-host-key", pin));
+        // Another JVM: no console shows the stand-in's keys, and every instance keeps the same ones.
+        for (String pin : pins) args.addAll(List.of("--ssh-host-key", pin, "--ssh-host-key", "candidate=" + pin));
         return ChildGalley.start(dir, args.toArray(String[]::new));
     }
 
     @Test
     void buildKilledAtTenRandomMomentsLeavesNothingOfItAfterCleanup() throws Exception {
-        Path spec = spec(dir.resolve("spec"), instance.getHost() + ":" + instance.getMappedPort(22),
+        Path spec = spec(dir.resolve("spec"), instance.address(),
                 "touch /etc/galley-marker", "test -f /etc/galley-marker");
         long snapshotsBefore;
         try (Ec2Client ec2 = client(REGION)) {

@@ -51,7 +51,7 @@ class Ec2MaintenanceTest {
     }
 
     static Ec2Maintenance maintenance(ApiRecorder recorder) {
-        return new Ec2Maintenance(options(null, recorder), REGION, s -> {});
+        return new Ec2Maintenance(options(recorder), REGION, s -> {});
     }
 
     @Test

@@ -7,11 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.BuildListener;
+import org.galley.transport.Become;
+import org.galley.yaml.Location;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcsResponse;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Vpc;
 
 /** The small pieces of the EC2 target that need no API. */
 class Ec2PartsTest {
@@ -42,8 +49,29 @@ class Ec2PartsTest {
     }
 
     static ImageSpec.Ec2 ec2(String connect, boolean privateIp) {
-        return new ImageSpec.Ec2("eu-west-1", "t3.small", "ami-1", null, null, List.of(), "ec2-user", null, 8, "gp3",
-                null, connect, privateIp, List.of(), List.of());
+        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
+                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
+                new ImageSpec.Ec2.Network(null, Map.of(), privateIp, !privateIp),
+                new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(), Map.of("", Location.of("spec")));
+    }
+
+    /** The default VPC of a fresh account, as DescribeVpcs answers; every other call is unsupported. */
+    static Ec2Client defaultVpc() {
+        return new Ec2Client() {
+            @Override
+            public DescribeVpcsResponse describeVpcs(java.util.function.Consumer<DescribeVpcsRequest.Builder> r) {
+                return DescribeVpcsResponse.builder().vpcs(Vpc.builder().vpcId("vpc-1").cidrBlock("172.31.0.0/16")
+                        .isDefault(true).build()).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "ec2";
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     @Test
@@ -87,9 +115,16 @@ class Ec2PartsTest {
 
     @Test
     void noSshRangeIsRefusedBeforeAnythingIsCreated() {
-        Ec2Target t = new Ec2Target(Ec2Options.defaults());
-        assertThatThrownBy(() -> t.sshCidr(ec2(null, false))).hasMessageContaining("--ssh-cidr");
-        assertThat(new Ec2Target(Ec2Options.of(null, null, "198.51.100.7/32", null, null)).sshCidr(ec2(null, false)))
+        assertThatThrownBy(() -> Placement.resolve(defaultVpc(), "eu-west-1", ec2(null, false), null))
+                .hasMessageContaining("--ssh-cidr");
+        assertThat(Placement.resolve(defaultVpc(), "eu-west-1", ec2(null, false), "198.51.100.7/32").sshCidr())
                 .isEqualTo("198.51.100.7/32");
+    }
+
+    @Test
+    void privateAddressWithoutARangeAdmitsTheVpcsOwnRangeNotTenSlashEight() {
+        Placement p = Placement.resolve(defaultVpc(), "eu-west-1", ec2(null, true), null);
+        assertThat(p.sshCidr()).isEqualTo("172.31.0.0/16");
+        assertThat(p.vpcId()).isEqualTo("vpc-1");
     }
 }

@@ -6,20 +6,19 @@ import static org.galley.testing.Ec2TestBed.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildResult;
 import org.galley.bake.SecretStore;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
+import org.galley.testing.Al2023StandIn;
 import org.galley.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.containers.GenericContainer;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 
@@ -27,21 +26,18 @@ import software.amazon.awssdk.services.ec2.model.Image;
 @ExtendWith(MotoServer.class)
 class Ec2UpgradeTest {
     static final String TYPE = "upgrade-test-" + System.nanoTime();
-    static GenericContainer<?> instance;
-    static Set<String> hostKeys;
+    static Al2023StandIn instance;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startStandIn() throws Exception {
-        instance = instanceStandIn();
-        instance.start();
-        hostKeys = hostKeys(instance);
+        instance = Al2023StandIn.start();
     }
 
     @AfterAll
     static void stopStandIn() {
-        if (instance != null) instance.stop();
+        if (instance != null) instance.close();
     }
 
     private Path spec() throws Exception {
@@ -52,9 +48,8 @@ class Ec2UpgradeTest {
                 builders:
                   ec2:
                     region: %s
-                    ssh_user: root
                     ssh_cidr: 127.0.0.1/32
-                    connect_address: %s:%d
+                    connect_address: %s
                     source:
                       newest_of: {tag: image-type, value: %s}
                       ssm_parameter: %s
@@ -64,12 +59,12 @@ class Ec2UpgradeTest {
                   name: "Upgrade Test ${version}"
                   version: {first: "1.9"}
                   tags: {image-type: %s}
-                """.formatted(REGION, instance.getHost(), instance.getMappedPort(22), TYPE, SOURCE_SSM, TYPE));
+                """.formatted(REGION, instance.address(), TYPE, SOURCE_SSM, TYPE));
         return dir.resolve("spec.yaml");
     }
 
     private BuildResult bake() throws Exception {
-        try (Ec2Target target = new Ec2Target(options(hostKeys, keyDelivery(instance)))) {
+        try (Ec2Target target = new Ec2Target(options(instance.cloud()))) {
             return new BuildEngine(BuildListener.NONE).build(SpecLoader.load(spec()), target, new SecretStore(null),
                     buildOptions());
         }

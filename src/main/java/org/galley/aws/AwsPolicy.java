@@ -1,4 +1,4 @@
-package org.galley.targets.ec2;
+package org.galley.aws;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  * terminate calls, where NotFound is an answer. A token bucket caps the request rate of
  * the whole JVM, so parallel builds do not throttle each other into failure.
  */
-final class AwsPolicy implements ExecutionInterceptor {
+public final class AwsPolicy implements ExecutionInterceptor {
     static final Duration EVENTUAL = Duration.ofSeconds(60);
     private static final ThreadLocal<String> OPERATION = new ThreadLocal<>();
     private static final AtomicLong LAST_CREATE = new AtomicLong();
@@ -51,7 +51,7 @@ final class AwsPolicy implements ExecutionInterceptor {
     }
 
     static boolean retryable(Throwable t) {
-        String code = Ec2Exception.code(t);
+        String code = AwsErrors.code(t);
         if (code == null) return false;
         if (code.equals("DependencyViolation") || code.equals("RequestLimitExceeded")) return true;
         if (!code.endsWith(".NotFound")) return false;
@@ -88,7 +88,7 @@ final class AwsPolicy implements ExecutionInterceptor {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         if (e instanceof AwsServiceException s) {
-            String code = Ec2Exception.code(s);
+            String code = AwsErrors.code(s);
             // NotFound from a describe or delete is an answer, not a failure.
             if (code != null && code.endsWith(".NotFound") && !retryable(s)) return;
             failures.add((service == null ? "" : service.toLowerCase() + ":") + op + " " + (code == null ? s.statusCode() : code)

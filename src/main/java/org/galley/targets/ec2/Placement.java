@@ -1,0 +1,87 @@
+package org.galley.targets.ec2;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.galley.imagespec.ImageSpec;
+import org.galley.targets.TargetUnavailableException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+
+/**
+ * Where the builder runs and who may reach its SSH port, decided before anything is created:
+ * the subnet (given, or the one with most free addresses among those tagged as the spec says,
+ * else the default VPC's), its VPC, and the source range admitted to port 22.
+ *
+ * @param subnetId null: EC2 picks a default subnet of the default VPC
+ * @param sshCidr  the command line's, else the spec's, else with a private address the VPC's own range
+ */
+record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr) {
+
+    static Placement resolve(Ec2Client ec2, String region, ImageSpec.Ec2 e, String cidrGiven) {
+        Subnet subnet = subnet(ec2, region, e.network());
+        Vpc vpc = vpc(ec2, region, subnet);
+        String cidr = cidrGiven != null ? cidrGiven : e.login().sshCidr();
+        if (cidr == null && e.network().privateIp()) cidr = vpc.cidrBlock();
+        if (cidr == null) {
+            throw new TargetUnavailableException("no address range to admit to SSH: give --ssh-cidr 203.0.113.7/32"
+                    + " (your runner's public address), set builders.ec2.ssh_cidr, or set private_ip: true when"
+                    + " galley runs inside the VPC (then the VPC's range " + vpc.cidrBlock() + " is admitted)");
+        }
+        return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), cidr);
+    }
+
+    private static Subnet subnet(Ec2Client ec2, String region, ImageSpec.Ec2.Network n) {
+        if (n.subnetId() != null) {
+            try {
+                return ec2.describeSubnets(r -> r.subnetIds(n.subnetId())).subnets().get(0);
+            } catch (RuntimeException ex) {
+                if (Ec2Exception.notFound(ex)) {
+                    throw new TargetUnavailableException("subnet " + n.subnetId() + " (builders.ec2.subnet_id) does"
+                            + " not exist in " + region);
+                }
+                throw new TargetUnavailableException("could not look up subnet " + n.subnetId() + ": "
+                        + Ec2Exception.describe(ex), ex);
+            }
+        }
+        if (n.subnetTags().isEmpty()) return null;
+        List<Filter> filters = n.subnetTags().entrySet().stream()
+                .map(t -> Ec2Tags.filter("tag:" + t.getKey(), t.getValue())).toList();
+        List<Subnet> found;
+        try {
+            found = ec2.describeSubnets(r -> r.filters(filters)).subnets();
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("could not look for subnets tagged " + n.subnetTags() + ": "
+                    + Ec2Exception.describe(ex), ex);
+        }
+        return found.stream().max(Comparator.comparing(s -> s.availableIpAddressCount() == null ? 0
+                        : s.availableIpAddressCount()))
+                .orElseThrow(() -> new TargetUnavailableException("no subnet in " + region + " is tagged "
+                        + describe(n.subnetTags()) + " (builders.ec2.subnet_tags); tag the subnet the builder"
+                        + " should use, or give subnet_id"));
+    }
+
+    private static Vpc vpc(Ec2Client ec2, String region, Subnet subnet) {
+        try {
+            List<Vpc> vpcs = subnet != null
+                    ? ec2.describeVpcs(r -> r.vpcIds(subnet.vpcId())).vpcs()
+                    : ec2.describeVpcs(r -> r.filters(Ec2Tags.filter("is-default", "true"))).vpcs();
+            if (vpcs.isEmpty()) {
+                throw new TargetUnavailableException("no default VPC in " + region + "; give builders.ec2.subnet_id"
+                        + " or subnet_tags");
+            }
+            return vpcs.get(0);
+        } catch (TargetUnavailableException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("could not look up the builder's VPC in " + region + ": "
+                    + Ec2Exception.describe(ex), ex);
+        }
+    }
+
+    private static String describe(Map<String, String> tags) {
+        return String.join(", ", tags.entrySet().stream().map(t -> t.getKey() + "=" + t.getValue()).toList());
+    }
+}
