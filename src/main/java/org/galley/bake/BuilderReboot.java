@@ -57,7 +57,8 @@ final class BuilderReboot implements Rebooter {
             if (now != null && !now.equals(before)) {
                 opened.add(r);
                 ctx.remote(r);
-                Readiness.await(r, Duration.between(Instant.now(), end).plusSeconds(1), ctx.listener::waiting);
+                Readiness.await(r, Duration.between(Instant.now(), end).plusSeconds(1), ctx.listener::waiting,
+                        ctx.listener::warn);
                 return r;
             }
             // Still the old boot: the reboot has not taken the machine down yet.

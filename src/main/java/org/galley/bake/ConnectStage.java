@@ -38,7 +38,7 @@ final class ConnectStage implements Stage {
         try {
             remote = open(ctx, deadline);
             ctx.remote(remote);
-            Readiness.await(remote, deadline, ctx.listener::waiting);
+            Readiness.await(remote, deadline, ctx.listener::waiting, ctx.listener::warn);
         } catch (IOException | RuntimeException e) {
             if (ctx.cancelled() || Thread.currentThread().isInterrupted()) throw e;
             String facts = facts(b);
@@ -52,7 +52,7 @@ final class ConnectStage implements Stage {
     /** A new connection to the build's current builder, observed by the build's listener. */
     static Remote open(BuildContext ctx, Duration deadline) {
         Builder b = ctx.builder();
-        SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline,
+        SshRemote ssh = SshRemote.connect(b.endpoint(), b.login().get(), b.hostKeys(), deadline, b.authGrace(),
                 (what, attempt, why) -> ctx.listener.waiting(what, attempt, why));
         ctx.listener.info("connected to " + ssh.describe());
         return new ObservedRemote(SudoRemote.as(b.become(), ssh), ctx.listener::remoteCommand);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Remote;
+import org.galley.transport.SudoRemote;
 
 /**
  * A builder is ready when SSH answers, cloud-init has finished and no package manager
@@ -21,12 +22,30 @@ final class Readiness {
 
     private Readiness() {}
 
-    /** Polls until ready or the deadline passes; the listener sees each wait. */
-    static void await(Remote remote, Duration deadline, WaitListener listener) throws IOException {
+    /** cloud-init's answer to a login as root on Amazon Linux: a forced command that refuses and exits 142. */
+    static final int REFUSED_LOGIN = 142;
+
+    /**
+     * Polls until ready or the deadline passes; the listener sees each wait. A sudo that wants a
+     * password ends the wait with a warning: the first step then fails with that message, named.
+     */
+    static void await(Remote remote, Duration deadline, WaitListener listener, java.util.function.Consumer<String> warn)
+            throws IOException {
         Instant end = Instant.now().plus(deadline);
         for (int attempt = 1; ; attempt++) {
-            ExecResult r = remote.exec(PROBE);
+            ExecResult r;
+            try {
+                r = remote.exec(PROBE);
+            } catch (SudoRemote.PasswordRequired e) {
+                warn.accept(e.getMessage() + "; readiness not probed");
+                return;
+            }
             if (r.exitCode() == 0) return;
+            if (r.exitCode() == REFUSED_LOGIN && (r.stdout() + r.stderr()).contains("Please login as")) {
+                throw new IllegalStateException(remote.describe() + " refuses this login: " + r.tail().replace("\n", " ")
+                        + " (cloud-init's forced command on root's key); log in as that user (ssh_user) and let galley"
+                        + " use sudo (become: sudo, the default for any user but root)");
+            }
             String why = switch (r.exitCode()) {
                 case 1 -> "cloud-init still running";
                 case 2 -> "a package manager holds its lock";

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.galley.mail.SesSmtpPassword;
+import org.galley.aws.AwsConfig;
+import org.galley.imagespec.ImageSpec;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.Secrets;
 import org.galley.recipes.Step;
@@ -29,9 +31,25 @@ public final class SecretStore implements Secrets.SecretResolver {
         this.secretsManager = secretsManager;
     }
 
-    /** Secrets Manager through the AWS SDK's default chains, contacted only if a source needs it. */
+    /** Secrets Manager through the run's AWS settings, contacted only if a source needs it. */
+    public static SecretStore withAws(AwsConfig aws) {
+        return new SecretStore(new AwsSecretsManager(aws));
+    }
+
+    /** Secrets Manager through the SDK's default chains (AWS_ENDPOINT_URL, AWS_REGION, the profile). */
     public static SecretStore withAws() {
-        return new SecretStore(new AwsSecretsManager());
+        return withAws(AwsConfig.DEFAULT);
+    }
+
+    /**
+     * Resolves all sources the spec's recipes use, with the spec's region for Secrets Manager
+     * when the run names none.
+     */
+    public void preload(ImageSpec spec) {
+        if (secretsManager instanceof AwsSecretsManager sm && spec.builders().ec2() != null) {
+            sm.specRegion(spec.builders().ec2().region());
+        }
+        preload(spec.recipes(), spec.file().getParent());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.galley.cli;
 
 import java.time.Duration;
+import org.galley.aws.AwsConfig;
 import org.galley.targets.TargetSettings;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,11 @@ final class AwsOptions {
     /** How often waits poll; AWS's pace by default, faster against a local endpoint (tests). */
     @Option(names = "--poll-interval-ms", hidden = true)
     Long pollMillis;
+
+    /** Where Secrets Manager and every other AWS client of the run point. */
+    AwsConfig config() {
+        return new AwsConfig(endpointUrl, region, null);
+    }
 
     TargetSettings settings() {
         return new TargetSettings(endpointUrl, region, null, null, null,

@@ -117,7 +117,7 @@ final class BuildCommand extends Commands {
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
-                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(), new BuildOptions(target,
+                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()), new BuildOptions(target,
                             force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot)
                             .withLedger(ledger.dir).withResume(resume)));
         } finally {

@@ -3,6 +3,7 @@ package org.galley.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.galley.aws.AwsUnavailableException;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.targets.TargetUnavailableException;
@@ -33,7 +34,7 @@ abstract class Commands implements Callable<Integer> {
             err().println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
                     + " found; nothing was started.");
             return ExitCodes.BAD_INPUT;
-        } catch (TargetUnavailableException e) {
+        } catch (TargetUnavailableException | AwsUnavailableException e) {
             err().println("galley: " + e.getMessage());
             err().println("nothing was started.");
             return ExitCodes.ENVIRONMENT;

@@ -53,7 +53,17 @@ public final class SshRemote implements Remote {
      */
     public static SshRemote connect(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys, Duration deadline,
                                     ProgressListener progress) {
+        return connect(ep, key, hostKeys, deadline, Duration.ZERO, progress);
+    }
+
+    /**
+     * As above, but a refused login is retried for {@code authGrace} (within the deadline): a
+     * fresh cloud instance's sshd answers before cloud-init has installed the login key.
+     */
+    public static SshRemote connect(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys, Duration deadline,
+                                    Duration authGrace, ProgressListener progress) {
         Instant end = Instant.now().plus(deadline);
+        Instant authEnd = null;
         long backoff = 200;
         int attempt = 0;
         Exception last = null;
@@ -65,8 +75,13 @@ public final class SshRemote implements Remote {
             } catch (HostKeyMismatchException e) {
                 throw e;
             } catch (net.schmizz.sshj.userauth.UserAuthException e) {
-                throw new TransportException("SSH login to " + ep + " with the build's key was refused: "
-                        + e.getMessage() + "; check the builder's user and authorized_keys", e);
+                if (authEnd == null) authEnd = Instant.now().plus(authGrace);
+                if (Instant.now().isAfter(authEnd) || Instant.now().isAfter(end)) {
+                    throw new TransportException("SSH login to " + ep + " with the build's key was refused"
+                            + (authGrace.isZero() ? "" : " for " + authGrace.toSeconds() + " s") + ": "
+                            + e.getMessage() + "; check the builder's user and authorized_keys", e);
+                }
+                last = e;
             } catch (IOException | RuntimeException e) {
                 last = e;
             }

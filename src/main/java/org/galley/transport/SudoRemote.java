@@ -34,7 +34,7 @@ public final class SudoRemote implements Remote {
         ExecResult r = delegate.exec(wrap(command), stdin, output);
         if (r.exitCode() == 1 && r.stdout().isEmpty() && r.stderr().startsWith("sudo:")
                 && (r.stderr().contains(PASSWORD_REQUIRED) || r.stderr().contains("terminal is required"))) {
-            throw new TransportException("sudo on " + describe() + " asks for a password (" + r.stderr().strip()
+            throw new PasswordRequired("sudo on " + describe() + " asks for a password (" + r.stderr().strip()
                     + "); galley runs commands as root with become: sudo, which needs passwordless sudo for the SSH"
                     + " user (e.g. a line '<user> ALL=(ALL) NOPASSWD:ALL' in /etc/sudoers.d/), or log in as root");
         }
@@ -68,6 +68,13 @@ public final class SudoRemote implements Remote {
             if (!mv.ok()) throw new IOException("cannot move the upload to " + remotePath + ": " + mv.tail());
         } finally {
             delegate.exec("rm -rf " + Shell.quote(dir));
+        }
+    }
+
+    /** sudo wants a password: every command as root will fail the same way. */
+    public static final class PasswordRequired extends TransportException {
+        PasswordRequired(String message) {
+            super(message);
         }
     }
 

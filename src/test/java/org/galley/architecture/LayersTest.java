@@ -27,6 +27,7 @@ class LayersTest {
             Map.entry("targets", 2), Map.entry("pipeline", 3), Map.entry("steps", 4), Map.entry("checks", 4),
             Map.entry("recipes", 5), Map.entry("imagespec", 5),
             Map.entry("yaml", 6), Map.entry("ledger", 6), Map.entry("transport", 6), Map.entry("mail", 6),
+            Map.entry("aws", 6),
             Map.entry("", 6));
     private static final List<String> FORBIDDEN_NAMES = List.of("build", "target", "out", "dist", "spec");
 

@@ -102,7 +102,7 @@ class SecretSourcesTest {
     @Test
     void missingSecretIsBadInputNamingTheSecret() throws Exception {
         ImageSpec spec = SpecLoader.load(fixture(), "ec2");
-        SecretStore store = new SecretStore(name -> new AwsSecretsManager().apply(name + "-missing"));
+        SecretStore store = new SecretStore(name -> new AwsSecretsManager(org.galley.aws.AwsConfig.DEFAULT).apply(name + "-missing"));
 
         SpecException e = catchThrowableOfType(SpecException.class,
                 () -> store.preload(spec.recipes(), spec.file().getParent()));

@@ -53,14 +53,33 @@ class SshTransportTest {
     @Test
     void loginWithAKeyTheBuilderDoesNotKnowFailsAtOnceWithoutRetrying() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        Instant t0 = Instant.now();
+        java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
 
         Throwable thrown = catchThrowable(() -> SshRemote.connect(builder.endpoint(), new KeyPairWrapper(g.generateKeyPair()),
-                builder.hostKeys(), Duration.ofSeconds(30), SshRemote.ProgressListener.NONE));
+                builder.hostKeys(), Duration.ofSeconds(30), (what, attempt, why) -> retries.incrementAndGet()));
 
         assertThat(thrown).isInstanceOf(TransportException.class).hasMessageContaining("refused")
                 .hasMessageContaining("authorized_keys");
-        assertThat(Duration.between(t0, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(retries).as("retries of a refused login without a grace").hasValue(0);
+    }
+
+    @Test
+    void refusedLoginIsRetriedWithinTheGraceUntilTheKeyIsInstalled() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        java.security.KeyPair late = g.generateKeyPair();
+        java.util.List<String> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // The key arrives after the first refusals, as cloud-init installs it after sshd is up.
+        SshRemote.ProgressListener installOnSecondRefusal = (what, attempt, why) -> {
+            waits.add(why);
+            if (attempt == 2) builder.sh("printf '%s\\n' '" + HostKeys.authorizedKeyLine(late.getPublic(), "late")
+                    + "' >> /run/test-keys/authorized_keys");
+        };
+
+        try (SshRemote remote = SshRemote.connect(builder.endpoint(), new KeyPairWrapper(late), builder.hostKeys(),
+                Duration.ofSeconds(30), Duration.ofSeconds(20), installOnSecondRefusal)) {
+            assertThat(remote.exec("true").ok()).isTrue();
+        }
+        assertThat(waits).hasSizeGreaterThanOrEqualTo(2).allMatch(w -> w.contains("UserAuthException"));
     }
 
     @Test

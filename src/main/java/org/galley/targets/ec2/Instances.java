@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ec2.model.ShutdownBehavior;
  * The stages that launch instances call this; it holds no stage logic of its own.
  */
 final class Instances {
+    static final Duration AUTH_GRACE = Duration.ofSeconds(60);
     private final Ec2Target target;
     private final TemporaryAccess access;
     private final Map<String, List<String>> volumes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -54,7 +55,9 @@ final class Instances {
                 "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + id,
                 target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName) + "; "
                         + target.resources().groupHint(access.groupId),
-                () -> new Diagnostics(target, id, access.groupId, target.placement().subnetId()).report());
+                () -> new Diagnostics(target, id, access.groupId, target.placement().subnetId()).report())
+                // cloud-init installs the key pair's key after sshd is up: a refusal is retried for a while.
+                .withAuthGrace(AUTH_GRACE);
     }
 
     /**

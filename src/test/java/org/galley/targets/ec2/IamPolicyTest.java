@@ -35,9 +35,9 @@ class IamPolicyTest {
     }
 
     @Test
-    void policyGrantsOnlyEc2SsmAndStsActions() {
+    void policyGrantsOnlyActionsOfTheServicesGalleyCalls() {
         assertThat(ApiRecorder.policyActions()).isNotEmpty()
-                .allMatch(a -> a.matches("(ec2|ssm|sts):[A-Z][A-Za-z]+"));
+                .allMatch(a -> a.matches("(ec2|ssm|sts|secretsmanager):[A-Z][A-Za-z]+"));
     }
 
     @Test
