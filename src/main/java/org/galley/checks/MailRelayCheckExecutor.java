@@ -51,8 +51,8 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
             if (refused.matches()) {
                 return "smart host " + smartHost + " refused the mail from the builder at " + builder + ": "
                         + refused.group(1) + " " + refused.group(2)
-                        + (line.contains("Relay access denied") ? " (add the builder's subnet to the smart host's"
-                        + " mynetworks)" : "");
+                        + (line.contains("Relay access denied") ? " (add " + subnet(remote, builder)
+                        + " to mynetworks on " + smartHost + ", or build in a subnet it admits)" : "");
             }
             Matcher sent = SENT.matcher(line);
             if (sent.find()) {
@@ -63,6 +63,33 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
         }
         return "no answer from the smart host " + smartHost + " to the builder at " + builder + ": "
                 + String.join(" / ", onward.subList(Math.max(0, onward.size() - 4), onward.size())) + queued(remote);
+    }
+
+    /**
+     * The builder's subnet as a CIDR, the range the smart host must admit: the directly connected
+     * route (kernel's /proc/net/route, present on every Linux) that holds its address.
+     */
+    static String subnet(Remote remote, String address) throws IOException {
+        String routes = remote.exec("cat /proc/net/route 2>/dev/null").stdout();
+        String found = subnet(routes, address);
+        return found != null ? found : "the builder's subnet (" + address + ")";
+    }
+
+    /** Columns: interface, destination, gateway, flags, …, mask; addresses as little-endian hex. */
+    static String subnet(String routes, String address) {
+        long ip = 0;
+        for (String part : address.split("\\.")) ip = ip << 8 | Integer.parseInt(part);
+        for (String line : routes.lines().skip(1).toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 8 || !f[2].equals("00000000") || f[1].equals("00000000")) continue;
+            long dest = Long.reverseBytes(Long.parseLong(f[1], 16) << 32) & 0xFFFFFFFFL;
+            long mask = Long.reverseBytes(Long.parseLong(f[7], 16) << 32) & 0xFFFFFFFFL;
+            if ((ip & mask) == dest) {
+                return (dest >> 24 & 255) + "." + (dest >> 16 & 255) + "." + (dest >> 8 & 255) + "." + (dest & 255)
+                        + "/" + Long.bitCount(mask);
+            }
+        }
+        return null;
     }
 
     /** The transcript after sendmail connected to the smart host, without the daemon's "050 " prefix; null if never. */
