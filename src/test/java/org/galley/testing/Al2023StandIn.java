@@ -131,6 +131,12 @@ public final class Al2023StandIn implements AutoCloseable {
         sh("echo '" + USER + " ALL=(ALL) ALL' > /etc/sudoers.d/90-cloud-init-users");
     }
 
+    /** Back to passwordless sudo for ec2-user. */
+    public void allowSudoWithoutPassword() {
+        passwordSudo = false;
+        sh("echo '" + USER + " ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/90-cloud-init-users");
+    }
+
     /** Runs a shell command in the container as root; fails the test on a non-zero exit. */
     public String sh(String command) {
         try {
