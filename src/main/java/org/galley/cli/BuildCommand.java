@@ -68,8 +68,9 @@ final class BuildCommand extends Commands {
                     + " or accept-new-with-warning")
     String hostKeyPolicy;
 
-    @Option(names = "--ssh-host-key", paramLabel = "SHA256:…",
-            description = "ec2: trust this host key fingerprint instead of the console's (repeatable)")
+    @Option(names = "--ssh-host-key", paramLabel = "[candidate=]SHA256:…",
+            description = "ec2: trust this host key fingerprint for the builder instead of its console's; with"
+                    + " candidate= for the instance booted from the new image (repeatable)")
     java.util.Set<String> hostKeys;
 
     @CommandLine.Mixin
@@ -117,9 +118,9 @@ final class BuildCommand extends Commands {
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
-                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()), new BuildOptions(target,
-                            force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir, !noFirstBoot)
-                            .withLedger(ledger.dir).withResume(resume)));
+                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()),
+                            new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir,
+                                    !noFirstBoot).withLedger(ledger.dir).withResume(resume)));
         } finally {
             targets.forEach(Target::close);
         }
