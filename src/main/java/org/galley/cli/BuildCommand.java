@@ -59,8 +59,8 @@ final class BuildCommand extends Commands {
     @CommandLine.Mixin
     AwsOptions aws;
 
-    @Option(names = "--ssh-cidr", description = "ec2: the only source range admitted to SSH, e.g. 203.0.113.7/32;"
-            + " overrides builders.ec2.ssh_cidr")
+    @Option(names = "--ssh-cidr", description = "ec2: the only source range admitted to SSH, e.g. 203.0.113.7/32,"
+            + " or auto (this runner's public address, asked from checkip.amazonaws.com); overrides builders.ec2.ssh_cidr")
     String sshCidr;
 
     @Option(names = "--ssh-host-key-policy", defaultValue = "pin-from-console",

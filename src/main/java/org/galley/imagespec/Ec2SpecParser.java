@@ -61,8 +61,9 @@ final class Ec2SpecParser {
         String user = e.string("ssh_user");
         String become = e.choice("become", BECOME);
         String cidr = e.string("ssh_cidr");
-        if (cidr != null && !CIDR.matcher(cidr).matches()) {
-            problems.add(e.at("ssh_cidr"), "'ssh_cidr' must be an IPv4 CIDR like 203.0.113.7/32, found '" + cidr + "'");
+        if (cidr != null && !cidr.equals("auto") && !CIDR.matcher(cidr).matches()) {
+            problems.add(e.at("ssh_cidr"), "'ssh_cidr' must be an IPv4 CIDR like 203.0.113.7/32, or auto (this"
+                    + " runner's public address), found '" + cidr + "'");
         }
         String connect = e.string("connect_address");
         if (connect != null && !validHostPort(connect)) {

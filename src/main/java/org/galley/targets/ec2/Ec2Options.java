@@ -79,6 +79,11 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
         } catch (IllegalArgumentException e) {
             throw SpecException.of(Location.of("--ssh-host-key-policy"), e.getMessage());
         }
+        if (s.sshCidr() != null && !s.sshCidr().equals("auto")
+                && !s.sshCidr().matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")) {
+            throw SpecException.of(Location.of("--ssh-cidr"), "--ssh-cidr must be an IPv4 CIDR like 203.0.113.7/32,"
+                    + " or auto (this runner's public address), found '" + s.sshCidr() + "'");
+        }
         Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, pins(s.hostKeyPins()));
         return s.pollInterval() == null ? o : o.withPacing(s.pollInterval(), o.waitTimeout());
     }

@@ -34,6 +34,7 @@ final class LaunchStage implements Stage {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
         access.createKeyPair(ctx);
         Placement p = target.placement();
+        ctx.listener.info("admitting SSH from " + p.sshCidr() + " only (" + p.why() + ")");
         access.createGroup(ctx, p.vpcId(), p.sshCidr());
         ctx.checkCancelled(name());
         Instant t0 = Instant.now();

@@ -16,21 +16,37 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
  * else the default VPC's), its VPC, and the source range admitted to port 22.
  *
  * @param subnetId null: EC2 picks a default subnet of the default VPC
- * @param sshCidr  the command line's, else the spec's, else with a private address the VPC's own range
+ * @param sshCidr  the command line's, else the spec's (with {@code auto}: this runner's public address as
+ *                 AWS sees it), else with a private address the VPC's own range
+ * @param why      where the SSH range came from, for the build's output
  */
-record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr) {
+record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, String why) {
 
     static Placement resolve(Ec2Client ec2, String region, ImageSpec.Ec2 e, String cidrGiven) {
+        return resolve(ec2, region, e, cidrGiven, RunnerAddress.url());
+    }
+
+    /** @param checkip where {@code ssh_cidr: auto} asks for this runner's public address */
+    static Placement resolve(Ec2Client ec2, String region, ImageSpec.Ec2 e, String cidrGiven, String checkip) {
         Subnet subnet = subnet(ec2, region, e.network());
         Vpc vpc = vpc(ec2, region, subnet);
         String cidr = cidrGiven != null ? cidrGiven : e.login().sshCidr();
-        if (cidr == null && e.network().privateIp()) cidr = vpc.cidrBlock();
+        String why = cidrGiven != null ? "--ssh-cidr" : "builders.ec2.ssh_cidr";
+        if (RunnerAddress.AUTO.equals(cidr)) {
+            cidr = RunnerAddress.cidr(checkip);
+            why = "this runner's public address, from " + checkip;
+        }
+        if (cidr == null && e.network().privateIp()) {
+            cidr = vpc.cidrBlock();
+            why = "the range of " + vpc.vpcId() + ", for private_ip";
+        }
         if (cidr == null) {
             throw new TargetUnavailableException("no address range to admit to SSH: give --ssh-cidr 203.0.113.7/32"
-                    + " (your runner's public address), set builders.ec2.ssh_cidr, or set private_ip: true when"
+                    + " (your runner's public address) or --ssh-cidr auto (asks " + RunnerAddress.SERVICE + "), set"
+                    + " builders.ec2.ssh_cidr, or set private_ip: true when"
                     + " galley runs inside the VPC (then the VPC's range " + vpc.cidrBlock() + " is admitted)");
         }
-        return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), cidr);
+        return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), cidr, why);
     }
 
     private static Subnet subnet(Ec2Client ec2, String region, ImageSpec.Ec2.Network n) {

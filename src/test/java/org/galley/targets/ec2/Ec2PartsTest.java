@@ -48,6 +48,13 @@ class Ec2PartsTest {
         assertThat(ImageStage.amiName("x")).hasSize(3);
     }
 
+    static ImageSpec.Ec2 ec2WithCidr(String cidr) {
+        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
+                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, cidr, null), new ImageSpec.Ec2.Network(null, Map.of(),
+                false, true), new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(),
+                Map.of("", Location.of("spec")));
+    }
+
     static ImageSpec.Ec2 ec2(String connect, boolean privateIp) {
         return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
                 new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
