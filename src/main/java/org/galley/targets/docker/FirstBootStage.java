@@ -2,7 +2,6 @@ package org.galley.targets.docker;
 
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.testcontainers.containers.GenericContainer;
 
 /**
  * Boots the candidate image as a fresh container on the build network and makes it the
@@ -23,10 +22,11 @@ final class FirstBootStage implements Stage {
     }
 
     @Override
-    public void run(BuildContext ctx) {
+    public void run(BuildContext ctx) throws java.io.IOException {
         ctx.listener.info("booting candidate " + ctx.artifact().name());
-        GenericContainer<?> c = machines.machine(ctx, ctx.artifact().id(), "candidate", true);
-        candidate = machines.start(ctx, c, "candidate");
+        Machines.Started c = machines.start(ctx, ctx.artifact().id(), "candidate", true);
+        candidate = c.id();
+        c.ready(ctx);
     }
 
     @Override

@@ -1,13 +1,10 @@
 package org.galley.targets.docker;
 
-import java.time.Duration;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.galley.imagespec.ImageSpec;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The build network's own DNS, and optionally the smart host, in one container.
@@ -17,22 +14,16 @@ import org.testcontainers.utility.DockerImageName;
  * ({@code defer_transports=smtp}) so a verifier can see what arrived.
  */
 final class NetworkServices {
+    /** What the container prints once it answers: postfix's master, or the DNS-only script. */
+    static final Pattern READY = Pattern.compile("daemon started|galley-dns-ready");
+
     private NetworkServices() {}
 
-    static GenericContainer<?> create(ImageSpec.Docker d, Network network, Map<String, String> labels, String buildId) {
-        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(d.servicesImage()))
-                .withNetwork(network)
-                .withLabels(labels)
-                .withCreateContainerCmdModifier(cmd -> cmd.withName("galley-" + buildId + "-services")
-                        .withHostName(d.smartHost() != null ? d.smartHost() : "dns.galley.test"))
-                .withCommand("/bin/sh", "-c", script(d));
-        if (d.smartHost() != null) {
-            c.withNetworkAliases(d.smartHost())
-                    .waitingFor(Wait.forLogMessage(".*daemon started.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
-        } else {
-            c.waitingFor(Wait.forLogMessage(".*galley-dns-ready.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
-        }
-        return c;
+    static Containers.Plan plan(ImageSpec.Docker d, String network, Map<String, String> labels, String buildId) {
+        return new Containers.Plan(d.servicesImage(), "galley-" + buildId + "-services",
+                d.smartHost() != null ? d.smartHost() : "dns.galley.test", labels, network,
+                d.smartHost() != null ? List.of(d.smartHost()) : List.of(), null, List.of("/bin/sh", "-c", script(d)),
+                false, Map.of());
     }
 
     static String script(ImageSpec.Docker d) {
@@ -43,18 +34,21 @@ final class NetworkServices {
         List<String> nets = d.relayNetworks();
         String mynetworks = nets.isEmpty() ? "mynetworks_style=subnet" : "mynetworks=" + String.join(" ", nets);
         // Debian's main.cf sets mynetworks to loopback, which would win over mynetworks_style: drop it.
+        // Postfix waits until main.cf is two seconds old before any of its programs reads it:
+        // the file just written is dated back.
         return "set -e; " + ip + " " + dns + (nets.isEmpty() ? " postconf -X mynetworks;" : "")
                 + " postconf -e 'myhostname=" + d.smartHost() + "' 'mydestination=' '" + mynetworks + "'"
                 + " 'inet_interfaces=all' 'inet_protocols=ipv4' 'defer_transports=smtp' 'maillog_file=/dev/stdout'"
                 + " 'smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination'"
                 + " 'disable_dns_lookups=yes' 'smtp_dns_support_level=disabled';"
+                + " touch -d '-1 min' /etc/postfix/main.cf || true;"
                 + " exec postfix start-fg";
     }
 
     /** The container's address on the build network, for the builder's DNS setting. */
-    static String address(GenericContainer<?> c, Network network) {
-        return c.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
-                .filter(n -> network.getId().equals(n.getNetworkID())).map(n -> n.getIpAddress()).findFirst()
+    static String address(InspectContainerResponse info, String networkId) {
+        return info.getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> networkId.equals(n.getNetworkID())).map(n -> n.getIpAddress()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("services container has no address on the build network"));
     }
 }

@@ -1,5 +1,7 @@
 package org.galley.targets.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.galley.checks.SmartHostQueue;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.ExecInContainerPattern;
 
 /**
  * The dry run's smart host queue, read through the Docker API: {@code postqueue -j} lists
@@ -17,10 +19,12 @@ import org.testcontainers.containers.GenericContainer;
 final class PostfixQueue implements SmartHostQueue {
     private static final Pattern ENTRY = Pattern.compile("\"queue_name\": *\"([^\"]+)\", *\"queue_id\": *\"([^\"]+)\"");
     private static final Pattern RECIPIENT = Pattern.compile("\"address\": *\"([^\"]+)\"");
-    private final GenericContainer<?> services;
+    private final DockerClient client;
+    private final InspectContainerResponse services;
     private final String host;
 
-    PostfixQueue(GenericContainer<?> services, String host) {
+    PostfixQueue(DockerClient client, InspectContainerResponse services, String host) {
+        this.client = client;
         this.services = services;
         this.host = host;
     }
@@ -32,12 +36,12 @@ final class PostfixQueue implements SmartHostQueue {
 
     @Override
     public Optional<String> find(String token) throws Exception {
-        ExecResult list = services.execInContainer("postqueue", "-j");
+        ExecResult list = ExecInContainerPattern.execInContainer(client, services, "postqueue", "-j");
         if (list.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + list.getStderr());
         for (String line : list.getStdout().lines().toList()) {
             Matcher e = ENTRY.matcher(line);
             if (!e.find()) continue;
-            ExecResult mail = services.execInContainer("postcat", "-hbq", e.group(2));
+            ExecResult mail = ExecInContainerPattern.execInContainer(client, services, "postcat", "-hbq", e.group(2));
             if (mail.getExitCode() == 0 && mail.getStdout().contains(token)) {
                 List<String> to = new ArrayList<>();
                 Matcher r = RECIPIENT.matcher(line);
