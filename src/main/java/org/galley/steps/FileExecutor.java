@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.galley.recipes.Secrets;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Shell;
 
@@ -37,7 +38,7 @@ final class FileExecutor implements StepExecutor<Step.FileStep> {
     }
 
     @Override
-    public Outcome settle(Step.FileStep step, Probes.Answer answer, StepContext ctx) {
+    public Outcome settle(Step.FileStep step, Batch.Answer answer, StepContext ctx) {
         String[] lines = answer.out().split("\n");
         String want = sha256(StepContext.utf8(Secrets.reveal(step.content(), ctx.secrets())));
         return answer.ok() && lines[0].startsWith(want) && lines.length > 1 && attrsMatch(lines[1].split(" "), step)

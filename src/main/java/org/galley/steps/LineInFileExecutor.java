@@ -3,6 +3,7 @@ package org.galley.steps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 import org.galley.transport.Shell;
 
 final class LineInFileExecutor implements StepExecutor<Step.LineInFileStep> {
@@ -29,7 +30,7 @@ final class LineInFileExecutor implements StepExecutor<Step.LineInFileStep> {
     }
 
     @Override
-    public Outcome settle(Step.LineInFileStep step, Probes.Answer answer, StepContext ctx) {
+    public Outcome settle(Step.LineInFileStep step, Batch.Answer answer, StepContext ctx) {
         return answer.ok() && LineInFile.edit(answer.out(), step).equals(answer.out()) ? inPlace(step) : null;
     }
 

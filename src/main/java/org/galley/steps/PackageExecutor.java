@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 import org.galley.transport.Shell;
 
 /** Installs or removes packages with apt, dnf or yum, whichever the builder's OS uses. */
@@ -69,7 +70,7 @@ final class PackageExecutor implements StepExecutor<Step.PackageStep> {
     }
 
     @Override
-    public Outcome settle(Step.PackageStep step, Probes.Answer answer, StepContext ctx) throws IOException {
+    public Outcome settle(Step.PackageStep step, Batch.Answer answer, StepContext ctx) throws IOException {
         HostFacts.PackageManager pm = ctx.facts().packageManager();
         if (pm == null) return null;
         List<String> names = step.namesFor(pm.name());

@@ -2,6 +2,7 @@ package org.galley.steps;
 
 import java.io.IOException;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Shell;
 
@@ -38,7 +39,7 @@ final class RunExecutor implements StepExecutor<Step.RunStep> {
     }
 
     @Override
-    public Outcome settle(Step.RunStep step, Probes.Answer answer, StepContext ctx) {
+    public Outcome settle(Step.RunStep step, Batch.Answer answer, StepContext ctx) {
         return switch (answer.out().strip()) {
             case "creates" -> exists(step);
             case "unless" -> GUARDED;

@@ -61,7 +61,7 @@ public final class StepContext {
         return facts != null;
     }
 
-    /** Facts a batch of probes brought along (see {@link Probes}). */
+    /** Facts a batch of probes brought along (see {@link StepRunner#probe}). */
     void facts(HostFacts f) {
         facts = f;
     }

@@ -2,11 +2,12 @@ package org.galley.steps;
 
 import java.io.IOException;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 
 /**
  * Checks whether a step would change anything and, if so, applies it. An executor that can
  * tell from a read-only command whether its step has anything to do offers that command as
- * its {@link #probe}, so the probes of many steps run in one round trip ({@link Probes}).
+ * its {@link #probe}, so the probes of many steps run in one round trip ({@link org.galley.transport.Batch}).
  */
 @FunctionalInterface
 public interface StepExecutor<S extends Step> {
@@ -21,7 +22,7 @@ public interface StepExecutor<S extends Step> {
      * The step's outcome when the probe's answer shows it has nothing to do; null when it must
      * run (it then checks again itself, since the state may have moved since the probe).
      */
-    default Outcome settle(S step, Probes.Answer answer, StepContext ctx) throws IOException {
+    default Outcome settle(S step, Batch.Answer answer, StepContext ctx) throws IOException {
         return null;
     }
 

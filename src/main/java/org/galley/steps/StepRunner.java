@@ -3,11 +3,13 @@ package org.galley.steps;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.galley.recipes.Step;
+import org.galley.transport.Batch;
 
 /**
  * Runs one step with the executor for its type; the one place step types meet their executors.
@@ -17,6 +19,7 @@ import org.galley.recipes.Step;
  */
 public final class StepRunner {
     private final StepContext ctx;
+    private static final int FACTS = -1;
     private Map<Step, StepExecutor.Outcome> settled = new IdentityHashMap<>();
     private boolean moved;
 
@@ -33,10 +36,13 @@ public final class StepRunner {
             if (probe != null) commands.put(i, probe);
         }
         if (commands.isEmpty()) return;
-        Probes.Result r = Probes.run(ctx.remote(), commands, !ctx.knowsFacts());
-        if (r.facts() != null) ctx.facts(r.facts());
+        // The host facts, which tell the package steps' answers apart, come along in the same round trip.
+        if (!ctx.knowsFacts()) commands.put(FACTS, HostFacts.PROBE);
+        Map<Integer, Batch.Answer> answers = new HashMap<>(Batch.run(ctx.remote(), commands));
+        Batch.Answer facts = answers.remove(FACTS);
+        if (facts != null) ctx.facts(HostFacts.parse(facts.out()));
         settled = new IdentityHashMap<>();
-        for (Map.Entry<Integer, Probes.Answer> a : r.answers().entrySet()) {
+        for (Map.Entry<Integer, Batch.Answer> a : answers.entrySet()) {
             Step s = steps.get(a.getKey());
             StepExecutor.Outcome o = executor(s).settle(s, a.getValue(), ctx);
             if (o != null) settled.put(s, o);

@@ -12,6 +12,7 @@ import org.galley.steps.StepResult.Status;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.SshdContainer;
 import org.galley.testing.Steps;
+import org.galley.transport.Batch;
 import org.galley.transport.ExecResult;
 import org.galley.transport.Remote;
 import org.galley.transport.SshRemote;
@@ -119,20 +120,24 @@ class ProbesTest {
         Map<Integer, String> probes = Map.of(0, "cat /t/three/a", 1, "cat /t/three/b", 2, "cat /t/three/c",
                 3, "cat /t/three/missing");
 
-        Probes.Result r = Probes.run(ssh, probes, true);
+        Map<Integer, Batch.Answer> r = Batch.run(ssh, probes);
 
-        assertThat(r.answers().get(0)).isEqualTo(new Probes.Answer("no newline", 0));
-        assertThat(r.answers().get(1)).isEqualTo(new Probes.Answer("two\n\n", 0));
-        assertThat(r.answers().get(2)).isEqualTo(new Probes.Answer("", 0));
-        assertThat(r.answers().get(3).exitCode()).isNotZero();
-        assertThat(r.facts().packageManager()).isEqualTo(HostFacts.PackageManager.apt);
+        assertThat(r.get(0)).isEqualTo(new Batch.Answer("no newline", 0));
+        assertThat(r.get(1)).isEqualTo(new Batch.Answer("two\n\n", 0));
+        assertThat(r.get(2)).isEqualTo(new Batch.Answer("", 0));
+        assertThat(r.get(3).exitCode()).isNotZero();
     }
 
     @Test
-    void aLineThatLooksLikeAnotherProbesMarkerIsContent() {
-        String out = "galley-probe-aa 0\nline\ngalley-probe-bb 1 exit 0\n\ngalley-probe-aa 0 exit 0\n";
+    void aProbeWithASyntaxErrorFailsAloneAndItsOutputIsNotLogged() throws IOException {
+        List<String> logged = new ArrayList<>();
+        Remote observed = new org.galley.transport.ObservedRemote(ssh, (target, command, result) ->
+                logged.add(result.stdout()));
 
-        assertThat(Probes.parse(out, "galley-probe-aa"))
-                .containsExactlyEntriesOf(Map.of(0, new Probes.Answer("line\ngalley-probe-bb 1 exit 0\n", 0)));
+        Map<Integer, Batch.Answer> r = Batch.run(observed, Map.of(0, "if then fi", 1, "echo private-content"));
+
+        assertThat(r.get(0).exitCode()).isNotZero();
+        assertThat(r.get(1)).isEqualTo(new Batch.Answer("private-content\n", 0));
+        assertThat(logged).hasSize(1).noneMatch(l -> l.contains("private-content"));
     }
 }
