@@ -34,21 +34,27 @@ final class PostfixQueue implements SmartHostQueue {
         return host;
     }
 
+    /**
+     * One exec: the queue as JSON, then a line {@code galley-found ID} for the mail that holds
+     * the token (each queued mail's headers and body shown by {@code postcat}).
+     */
     @Override
     public Optional<String> find(String token) throws Exception {
-        ExecResult list = ExecInContainerPattern.execInContainer(client, services, "postqueue", "-j");
-        if (list.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + list.getStderr());
-        for (String line : list.getStdout().lines().toList()) {
+        ExecResult r = ExecInContainerPattern.execInContainer(client, services, "sh", "-c", "j=$(postqueue -j) || exit; echo \"$j\";"
+                + " for q in $(echo \"$j\" | sed -n 's/.*\"queue_id\": *\"\\([^\"]*\\)\".*/\\1/p'); do"
+                + " postcat -hbq \"$q\" 2>/dev/null | grep -qF -- \"$0\" && echo \"galley-found $q\"; done; true", token);
+        if (r.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + r.getStderr());
+        List<String> lines = r.getStdout().lines().toList();
+        Optional<String> id = lines.stream().filter(l -> l.startsWith("galley-found ")).map(l -> l.substring(13)).findFirst();
+        if (id.isEmpty()) return Optional.empty();
+        for (String line : lines) {
             Matcher e = ENTRY.matcher(line);
-            if (!e.find()) continue;
-            ExecResult mail = ExecInContainerPattern.execInContainer(client, services, "postcat", "-hbq", e.group(2));
-            if (mail.getExitCode() == 0 && mail.getStdout().contains(token)) {
-                List<String> to = new ArrayList<>();
-                Matcher r = RECIPIENT.matcher(line);
-                while (r.find()) to.add(r.group(1));
-                return Optional.of("queue id " + e.group(2) + " in the " + e.group(1) + " queue, for " + String.join(", ", to));
-            }
+            if (!e.find() || !e.group(2).equals(id.get())) continue;
+            List<String> to = new ArrayList<>();
+            Matcher m = RECIPIENT.matcher(line);
+            while (m.find()) to.add(m.group(1));
+            return Optional.of("queue id " + e.group(2) + " in the " + e.group(1) + " queue, for " + String.join(", ", to));
         }
-        return Optional.empty();
+        return Optional.of("queue id " + id.get());
     }
 }
