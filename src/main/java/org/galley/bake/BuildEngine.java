@@ -25,6 +25,7 @@ import org.galley.pipeline.Listeners;
 import org.galley.pipeline.OnError;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
+import org.galley.targets.Labels;
 import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 
@@ -49,21 +50,35 @@ public final class BuildEngine {
         return ID.format(Instant.now()) + "-" + HexFormat.of().formatHex(r);
     }
 
+
     /**
      * @throws org.galley.yaml.SpecException bad input, found before anything was created
      * @throws org.galley.targets.TargetUnavailableException the target cannot be used, nothing created
      * @see Preflight
      */
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
+        return run(spec, target, secrets, opts, false);
+    }
+
+    /**
+     * A dev session: provision and connect as a build does, then {@link DevLoop} applies, checks
+     * and re-applies on every save until the session is cancelled; no image is made, and the
+     * cleanup removes everything. Its result is {@code APPLIED} when it ended that way.
+     */
+    public BuildResult dev(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
+        return run(spec, target, secrets, opts, true);
+    }
+
+    private BuildResult run(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts, boolean dev) {
         Instant t0 = Instant.now();
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
-        String buildId = resumed != null ? resumed.buildId() : newBuildId();
+        String buildId = resumed != null ? resumed.buildId() : (dev ? Labels.DEV_BUILD : "") + newBuildId();
         secrets.preload(spec);
         Preflight pre = Preflight.of(spec, target, resumed);
         String fingerprint = pre.fingerprint();
         String sourceId = pre.source().id();
         if (resumed != null) Resume.checkFingerprint(resumed, fingerprint);
-        if (resumed == null && !opts.force() && pre.existing().isPresent()) {
+        if (resumed == null && !dev && !opts.force() && pre.existing().isPresent()) {
             listener.info("image " + pre.existing().get().name() + " already has fingerprint "
                     + fingerprint.substring(0, 12) + "; skipping the bake (--force rebakes)");
             return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId,
@@ -82,15 +97,9 @@ public final class BuildEngine {
         if (spec.output().versioned()) ctx.version(nextVersion(spec, pre));
         current = ctx;
         if (cancelRequested) ctx.cancel();
-        List<Stage> stages = new ArrayList<>(List.of(plan.provision(), new ConnectStage(opts.sshTimeout()),
-                new ApplyStage(plan.reboot()), new VerifyStage("verify", plan.smartHostQueue())));
-        plan.snapshot().ifPresent(stages::add);
-        if (plan.makesImage() && opts.firstBoot() && plan.firstBoot().isPresent()) {
-            stages.addAll(List.of(plan.firstBoot().get(), new ConnectStage(opts.sshTimeout()),
-                    new VerifyStage("first-boot-verify", plan.smartHostQueue())));
-        }
-        plan.promote().ifPresent(stages::add);
-        BuildResult.Status status = plan.makesImage() ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
+        List<Stage> stages = dev ? List.of(plan.provision(), new ConnectStage(opts.sshTimeout()),
+                new DevLoop(plan.reboot(), plan.smartHostQueue())) : stages(plan, opts);
+        BuildResult.Status status = plan.makesImage() && !dev ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
         String error = null;
         String stage = null;
         String step = null;
@@ -114,6 +123,19 @@ public final class BuildEngine {
         return finish(opts, new BuildResult(buildId, spec.name(), target.name(), fingerprint, sourceId, status,
                 status == BuildResult.Status.BAKED ? ctx.artifact() : null, ctx.steps(), ctx.checks(),
                 ctx.leftovers(), error, stage, step, Duration.between(t0, Instant.now()), timing));
+    }
+
+    /** provision, connect, apply, verify, then the target's snapshot, first boot (with its checks) and promote. */
+    private static List<Stage> stages(StagePlan plan, BuildOptions opts) {
+        List<Stage> stages = new ArrayList<>(List.of(plan.provision(), new ConnectStage(opts.sshTimeout()),
+                new ApplyStage(plan.reboot()), new VerifyStage("verify", plan.smartHostQueue())));
+        plan.snapshot().ifPresent(stages::add);
+        if (plan.makesImage() && opts.firstBoot() && plan.firstBoot().isPresent()) {
+            stages.addAll(List.of(plan.firstBoot().get(), new ConnectStage(opts.sshTimeout()),
+                    new VerifyStage("first-boot-verify", plan.smartHostQueue())));
+        }
+        plan.promote().ifPresent(stages::add);
+        return stages;
     }
 
     /** What dead builds of this spec (killed, their lock free) left is removed before anything new is made. */

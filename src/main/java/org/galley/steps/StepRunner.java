@@ -56,10 +56,20 @@ public final class StepRunner {
     }
 
     public StepResult run(Step step) throws IOException {
+        return run(step, false);
+    }
+
+    /** True when the step waits for others ({@code on_change}) and one of them changed something. */
+    public boolean notified(Step step) {
+        return !step.meta().onChange().isEmpty() && ctx.anyChanged(step.meta().recipe(), step.meta().onChange());
+    }
+
+    /** @param regardless run even if it waits for other steps ({@code on_change}) and none changed anything */
+    public StepResult run(Step step, boolean regardless) throws IOException {
         Instant start = Instant.now();
         Step.Meta m = step.meta();
         StepExecutor.Outcome outcome;
-        if (!m.onChange().isEmpty() && !ctx.anyChanged(m.recipe(), m.onChange())) {
+        if (!regardless && !m.onChange().isEmpty() && !ctx.anyChanged(m.recipe(), m.onChange())) {
             outcome = StepExecutor.Outcome.skipped("nothing changed in " + String.join(", ", m.onChange()));
         } else if (!moved && settled.containsKey(step)) {
             outcome = settled.get(step);

@@ -15,5 +15,11 @@ public final class Labels {
     /** When a temporary resource may be removed by any sweep, running build or not (ISO-8601 instant). */
     public static final String EXPIRES = "org.galley.expires";
 
+    /**
+     * Build ids of dev sessions ({@code galley dev}) start with this, and so do the names of
+     * their containers, so {@code galley dev --shell} finds a session's builder.
+     */
+    public static final String DEV_BUILD = "dev-";
+
     private Labels() {}
 }
