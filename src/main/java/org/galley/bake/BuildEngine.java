@@ -91,7 +91,9 @@ public final class BuildEngine {
         List<BuildListener> sinks = log == null ? List.of(listener) : List.of(listener, log);
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, sourceId,
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
-        ctx.ledger(openLedger(opts, resumed, buildId, spec, target, fingerprint));
+        // A target that creates nothing (an existing host) leaves nothing to journal.
+        ctx.ledger(plan.reclaimer().isEmpty() && resumed == null ? Ledger.NONE
+                : openLedger(opts, resumed, buildId, spec, target, fingerprint));
         ctx.keyPair(resumed != null ? Resume.loadKey(resumed) : generateKey());
         ctx.inputs(Fingerprint.label(pre.parts()));
         if (spec.output().versioned()) ctx.version(nextVersion(spec, pre));
