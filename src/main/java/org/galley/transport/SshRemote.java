@@ -116,7 +116,7 @@ public final class SshRemote implements Remote {
     }
 
     private static SshRemote open(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys) throws IOException {
-        DefaultConfig config = new DefaultConfig();
+        DefaultConfig config = new SshConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         SSHClient client = new SSHClient(config);
         client.addHostKeyVerifier(hostKeys);
@@ -143,6 +143,13 @@ public final class SshRemote implements Remote {
             throw e;
         }
         return new SshRemote(client, ep.toString());
+    }
+
+    /** A private key file (OpenSSH, PEM or PuTTY format) as SSHJ reads it, with galley's algorithms. */
+    public static KeyProvider loadKey(Path file) throws IOException {
+        try (SSHClient keys = new SSHClient(new SshConfig())) {
+            return keys.loadKeys(file.toString());
+        }
     }
 
     @Override
