@@ -45,7 +45,7 @@ services_script="set -e; ip=\$(awk -v h=\"\$(cat /etc/hostname)\" '\$2==h || \$2
  'smtp_dns_support_level=disabled'; touch -d '-1 min' /etc/postfix/main.cf || true; exec postfix start-fg"
 key=/run/galley/ssh_host_ed25519_key
 sshd="set -e; mkdir -p /run/sshd; [ -f $key ] || ssh-keygen -q -t ed25519 -N '' -f $key;\
- echo \"galley-host-key: \$(cat $key.pub)\"; exec /usr/sbin/sshd -D -e -h $key\
+ echo \"galley-host-key: \$(cat $key.pub)\" >&2; exec /usr/sbin/sshd -D -e -h $key\
  -o AuthorizedKeysFile=/run/galley/authorized_keys -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no"
 boot="for s in /etc/rc2.d/S*; do case \"\$s\" in *ssh) continue;; esac;\
  [ -x \"\$s\" ] && timeout 30 \"\$s\" start >/dev/null 2>&1; done;"

@@ -3,13 +3,16 @@ package org.galley.targets.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -32,18 +35,18 @@ final class LogWatch implements AutoCloseable {
 
     static LogWatch follow(DockerClient client, String containerId) {
         LogWatch[] self = new LogWatch[1];
-        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        // A line may come in several frames; stdout's and stderr's frames interleave.
+        Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
         ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
             @Override
-            public void onNext(Frame frame) {
-                synchronized (partial) {
-                    for (byte b : frame.getPayload()) {
-                        if (b == '\n') {
-                            self[0].lines.add(partial.toString(StandardCharsets.UTF_8));
-                            partial.reset();
-                        } else {
-                            partial.write(b);
-                        }
+            public synchronized void onNext(Frame frame) {
+                ByteArrayOutputStream line = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
+                for (byte b : frame.getPayload()) {
+                    if (b == '\n') {
+                        self[0].lines.add(line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else {
+                        line.write(b);
                     }
                 }
             }

@@ -33,7 +33,8 @@ import org.testcontainers.containers.ExecInContainerPattern;
  * <p>A machine makes one ed25519 host key when it starts (the image carries none, and
  * {@code ssh-keygen -A} would spend most of a second on RSA) and prints its public half on
  * its log, which galley reads through the Docker API, a channel that needs no trust in SSH,
- * and pins; the log line after it, sshd listening, is the machine's readiness.
+ * and pins; the log line after it, sshd listening, is the machine's readiness. Both go to
+ * stderr: Docker keeps the order of lines within a stream, not across stdout and stderr.
  */
 final class Machines {
     static final String KEYS_DIR = "/run/galley";
@@ -45,7 +46,7 @@ final class Machines {
     private static final Duration READY = Duration.ofSeconds(90);
     private static final String SSHD = "set -e; mkdir -p /run/sshd;"
             + " [ -f " + HOST_KEY + " ] || ssh-keygen -q -t ed25519 -N '' -f " + HOST_KEY + ";"
-            + " echo \"" + HOST_KEY_LINE + "$(cat " + HOST_KEY + ".pub)\";"
+            + " echo \"" + HOST_KEY_LINE + "$(cat " + HOST_KEY + ".pub)\" >&2;"
             + " exec /usr/sbin/sshd -D -e -h " + HOST_KEY + " -o AuthorizedKeysFile=" + KEYS_DIR + "/authorized_keys"
             + " -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no";
     /** What an instance's init would start at boot, minus sshd, which galley runs itself. */
