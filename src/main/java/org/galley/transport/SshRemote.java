@@ -70,7 +70,10 @@ public final class SshRemote implements Remote {
         while (true) {
             attempt++;
             try {
-                waitForBanner(ep, Duration.ofSeconds(5));
+                // A host that answers at once (the usual case) costs one connection, not two; one
+                // that did not is asked for its banner first, so a port that accepts before sshd
+                // runs (a container's published port) is not mistaken for a broken server.
+                if (attempt > 1) waitForBanner(ep, Duration.ofSeconds(5));
                 return open(ep, key, hostKeys);
             } catch (HostKeyMismatchException e) {
                 throw e;
