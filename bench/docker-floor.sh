@@ -8,8 +8,13 @@
 #   bench/docker-floor.sh KEYS_DIR REPOSITORY   (KEYS_DIR: client, authorized_keys)
 # Prints "floor stage NAME MS" lines on stderr; everything it creates is labelled
 # org.galley.bench=true and removed, except the released image REPOSITORY:floor-<id>.
+#   bench/docker-floor.sh --serve-checks KEYS_DIR
+# The floor of a `galley dev` iteration: provisions and applies as above, prints "ready", then
+# runs the checks once per line read on stdin, printing "floor checks MS" each time.
 set -euo pipefail
-keys=$1 repo=$2
+serve=
+if [ "$1" = --serve-checks ]; then serve=1; shift; fi
+keys=$1 repo=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 id=floor-$$-$RANDOM
 label=org.galley.bench=true
@@ -86,6 +91,15 @@ stage provision
 
 cat "$here/sendmail-smart-host.sh" "$here/ses-mail-properties.sh" | ssh_to "$id-builder" bash -s >/dev/null
 stage apply
+if [ -n "$serve" ]; then
+  echo ready
+  while read -r _; do
+    s=$(date +%s%N)
+    checks "$id-builder"
+    echo "floor checks $(( ($(date +%s%N) - s) / 1000000 ))"
+  done
+  exit 0
+fi
 checks "$id-builder"
 stage verify
 
