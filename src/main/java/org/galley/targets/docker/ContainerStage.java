@@ -118,8 +118,9 @@ final class ContainerStage implements Stage {
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        machines.remove(ctx, builderId, "builder");
-        machines.remove(ctx, servicesId, "services");
+        machines.removeSoon(ctx, builderId, "builder");
+        machines.removeSoon(ctx, servicesId, "services");
+        machines.awaitRemovals();
         machines.sweep(ctx);
         if (networkName != null) {
             try {

@@ -33,6 +33,10 @@ final class FirstBootStage implements Stage {
     public void cleanup(BuildContext ctx, Outcome outcome) {
         // A start cut short by an interrupt has no id yet, but its container may exist: remove it
         // by name, or the candidate image it runs could not be removed after it.
-        machines.remove(ctx, candidate != null ? candidate : Machines.containerName(ctx, "candidate"), "candidate");
+        String c = candidate != null ? candidate : Machines.containerName(ctx, "candidate");
+        // After a bake the image stays, so the container goes while the builder and its services go
+        // too (the provision stage's cleanup waits for all); otherwise it must be gone before its image.
+        if (outcome == Outcome.SUCCEEDED) machines.removeSoon(ctx, c, "candidate");
+        else machines.remove(ctx, c, "candidate");
     }
 }

@@ -54,6 +54,7 @@ final class Machines {
             + " [ -x \"$s\" ] && timeout 30 \"$s\" start >/dev/null 2>&1; done;";
 
     private final DockerTarget target;
+    private final List<Thread> removals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String networkName;
     private volatile String dns;
 
@@ -191,6 +192,35 @@ final class Machines {
     static Map<String, String> labels(BuildContext ctx) {
         return Map.of(Labels.MANAGED, "true", Labels.BUILD_ID, ctx.buildId, Labels.SPEC, ctx.spec.name(),
                 Labels.EXPIRES, ctx.started.plus(Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /**
+     * Starts removing a machine (or the services container) while the next cleanup goes on:
+     * killing and removing a container takes a few hundred milliseconds, and the build's
+     * containers do not depend on each other. {@link #awaitRemovals} waits for all of them.
+     */
+    void removeSoon(BuildContext ctx, String containerId, String role) {
+        if (containerId == null) return;
+        Thread t = new Thread(() -> remove(ctx, containerId, role), "galley-remove-" + role);
+        t.setDaemon(true);
+        removals.add(t);
+        t.start();
+    }
+
+    /** Waits for every removal {@link #removeSoon} started (before the network they are on goes). */
+    void awaitRemovals() {
+        boolean interrupted = false;
+        for (Thread t : removals) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        removals.clear();
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Removes a machine (or the services container); what cannot be removed is reported with the command. */
