@@ -1,12 +1,19 @@
 package org.galley.steps;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import org.galley.recipes.Step;
 import org.galley.transport.Batch;
 import org.galley.transport.ExecResult;
+import org.galley.transport.Remote;
 import org.galley.transport.Shell;
 
-/** Runs a shell command under {@code sh -e}; {@code creates} and {@code unless} make it idempotent. */
+/**
+ * Runs a shell command under {@code sh -e}; {@code creates} and {@code unless} make it
+ * idempotent. The guards and the command go in one round trip: the builder runs the command
+ * only if no guard holds, and says which one held (after a random token) otherwise.
+ */
 final class RunExecutor implements StepExecutor<Step.RunStep> {
     private static final Outcome GUARDED = Outcome.skipped("'unless' command succeeded");
 
@@ -16,16 +23,25 @@ final class RunExecutor implements StepExecutor<Step.RunStep> {
 
     @Override
     public Outcome run(Step.RunStep step, StepContext ctx) throws IOException {
-        if (step.creates() != null && ctx.remote().exec("test -e " + Shell.quote(step.creates())).ok()) {
-            return exists(step);
+        String command = "sh -ec " + Shell.quote(step.command());
+        String guard = probe(step);
+        if (guard == null) return ran(ctx.remote().exec(command, null, ctx.output()));
+        byte[] r = new byte[8];
+        new SecureRandom().nextBytes(r);
+        String token = "galley-guard-" + HexFormat.of().formatHex(r) + " ";
+        Remote.OutputListener out = ctx.output();
+        ExecResult res = ctx.remote().exec("g=$(" + guard + "\n); if [ -n \"$g\" ]; then echo \"" + token + "$g\";"
+                + " else " + command + "; fi", null, (stream, line) -> {
+                    if (!line.startsWith(token)) out.line(stream, line);
+                });
+        if (res.ok() && res.stdout().startsWith(token)) {
+            return settle(step, new Batch.Answer(res.stdout().substring(token.length()), 0), ctx);
         }
-        if (step.unless() != null && ctx.remote().exec(step.unless()).ok()) {
-            return GUARDED;
-        }
-        ExecResult r = ctx.remote().exec("sh -ec " + Shell.quote(step.command()), null, ctx.output());
-        if (!r.ok()) {
-            throw new StepFailedException("command exited " + r.exitCode() + ": " + r.tail());
-        }
+        return ran(res);
+    }
+
+    private static Outcome ran(ExecResult r) {
+        if (!r.ok()) throw new StepFailedException("command exited " + r.exitCode() + ": " + r.tail());
         return Outcome.changed("ran in " + r.took().toMillis() + " ms");
     }
 
