@@ -18,6 +18,7 @@ import org.galley.ledger.Reclaim;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
 import org.galley.pipeline.Pipeline;
+import org.galley.pipeline.Uninterruptibly;
 import org.galley.targets.Labels;
 import org.galley.transport.HostKeys;
 import org.galley.transport.SshRemote;
@@ -209,18 +210,8 @@ final class Machines {
 
     /** Waits for every removal {@link #removeSoon} started (before the network they are on goes). */
     void awaitRemovals() {
-        boolean interrupted = false;
-        for (Thread t : removals) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
+        removals.forEach(Uninterruptibly::join);
         removals.clear();
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Removes a machine (or the services container); what cannot be removed is reported with the command. */
