@@ -65,14 +65,13 @@ final class Containers {
         return cmd.exec().getId();
     }
 
-    /** A tar of root-owned files (mode 0644) and their directories (0755), for the copy into a container. */
+    /** A tar of root-owned files (mode 0644) in their directories (0755), for the copy into a container. */
     static byte[] tar(Map<String, String> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            // Only each file's own directory: an entry for /run or /etc would reset their modes.
             java.util.Set<String> dirs = new java.util.TreeSet<>();
-            for (String path : files.keySet()) {
-                for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) dirs.add(path.substring(1, i + 1));
-            }
+            for (String path : files.keySet()) dirs.add(path.substring(1, path.lastIndexOf('/') + 1));
             for (String d : dirs) {
                 TarArchiveEntry e = new TarArchiveEntry(d);
                 e.setMode(040755);
