@@ -55,9 +55,8 @@ class LedgerTest {
 
     @Test
     void aRunningBuildHoldsItsJournalLockedAndPrivate() throws Exception {
-        Path file;
+        Path file = Journal.file(dir, "b3");
         try (Ledger l = Ledger.create(dir, "b3", Map.of())) {
-            file = l.file();
             assertThat(Journal.live(file)).isTrue();
             assertThatThrownBy(() -> Ledger.reopen(dir, "b3")).hasMessageContaining("running");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -76,8 +75,38 @@ class LedgerTest {
         Path journal = dir.resolve("20261125-000000-fedcba.jsonl");
         Files.writeString(journal, "");
 
-        new Reclaim(dir, java.util.List.of(), line -> {}).run(j -> true, false, false);
+        new Reclaim(new LocalLedgerStore(dir), java.util.List.of(), line -> {}).run(j -> true, false, false);
 
         assertThat(journal).doesNotExist();
+    }
+
+    @Test
+    void reclaimRunningBesideNewBuildsNeverForgetsABrandNewJournal(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger sweeps = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reclaimer = new Thread(() -> {
+            while (!stop.get()) {
+                new Reclaim(new LocalLedgerStore(dir), java.util.List.of(), line -> {}).run(j -> true, false, false);
+                sweeps.incrementAndGet();
+            }
+        });
+        reclaimer.start();
+        java.util.List<String> lost = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 2000 && lost.size() < 3; i++) {
+                String id = "20261125-000000-" + String.format("%06d", i);
+                try (Ledger l = Ledger.create(dir, id, Map.of("spec", "s", "target", "docker"))) {
+                    l.intent("docker.container", "galley-" + id + "-builder", Map.of());
+                    if (!Files.exists(Journal.file(dir, id))) lost.add(id);
+                }
+                Files.deleteIfExists(Journal.file(dir, id));
+            }
+        } finally {
+            stop.set(true);
+            reclaimer.join();
+        }
+
+        assertThat(sweeps.get()).as("reclaims that ran beside the builds").isPositive();
+        assertThat(lost).as("journals of running builds that a reclaim forgot").isEmpty();
     }
 }
