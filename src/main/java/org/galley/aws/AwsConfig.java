@@ -22,7 +22,17 @@ public record AwsConfig(String endpointUrl, String region, List<ExecutionInterce
 
     public AwsConfig {
         interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
-        attemptTimeout = attemptTimeout == null ? ATTEMPT_TIMEOUT : attemptTimeout;
+        attemptTimeout = attemptTimeout == null ? attemptTimeoutFromEnvironment() : attemptTimeout;
+    }
+
+    /** GALLEY_AWS_ATTEMPT_TIMEOUT seconds (for a slow network, or a test that wants a stuck call to fail fast). */
+    private static Duration attemptTimeoutFromEnvironment() {
+        try {
+            String s = System.getenv("GALLEY_AWS_ATTEMPT_TIMEOUT");
+            return s == null || s.isBlank() ? ATTEMPT_TIMEOUT : Duration.ofSeconds(Math.max(1, Long.parseLong(s.strip())));
+        } catch (NumberFormatException e) {
+            return ATTEMPT_TIMEOUT;
+        }
     }
 
     public AwsConfig(String endpointUrl, String region, List<ExecutionInterceptor> interceptors) {

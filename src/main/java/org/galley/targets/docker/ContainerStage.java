@@ -97,7 +97,7 @@ final class ContainerStage implements Stage {
     /** The smart host's queue while this build runs it (not after a resume). */
     java.util.Optional<org.galley.checks.SmartHostQueue> smartHostQueue() {
         if (services == null || smartHost == null) return java.util.Optional.empty();
-        return java.util.Optional.of(new PostfixQueue(services, smartHost));
+        return java.util.Optional.of(new PostfixQueue(target.client(), services, smartHost));
     }
 
     void reboot(BuildContext ctx) {

@@ -29,6 +29,15 @@ final class DockerMaintenance implements Maintenance {
     }
 
     @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (java.io.IOException ignored) {
+            // its connections go with the process
+        }
+    }
+
+    @Override
     public String where() {
         return "Docker";
     }

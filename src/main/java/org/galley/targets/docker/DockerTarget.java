@@ -36,13 +36,25 @@ public final class DockerTarget implements Target {
         return client;
     }
 
+    /** The engine Testcontainers found, through a client whose every call is bounded ({@link DockerApi#client}). */
     static DockerClient connect() {
         DockerClientFactory f = DockerClientFactory.instance();
         if (!f.isDockerAvailable()) {
             throw new TargetUnavailableException("Docker is not reachable; start the Docker engine (dockerd)"
                     + " or set DOCKER_HOST, then run again");
         }
-        return f.client();
+        return DockerApi.client(f.getTransportConfig(), DockerApi.CALL_TIMEOUT);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (java.io.IOException ignored) {
+                // its connections go with the process
+            }
+        }
     }
 
     static ImageSpec.Docker settings(ImageSpec spec) {
