@@ -77,6 +77,9 @@ final class BuildCommand extends Commands {
     @CommandLine.Mixin
     ConsoleOptions console;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Option(names = "--no-first-boot",
             description = "skip booting the candidate image and verifying it again before it is released")
     boolean noFirstBoot;
@@ -117,7 +120,7 @@ final class BuildCommand extends Commands {
         for (ImageSpec s : specs) engines.add(new BuildEngine(console.listener(err(), many ? s.name() : null)));
         TargetSettings base = aws.settings();
         TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
-                hostKeys, base.pollInterval(), null);
+                hostKeys, base.pollInterval(), null, docker.namespace);
         // Every target is made before any build starts, so a bad setting stops them all.
         List<Target> targets = new ArrayList<>();
         List<BuildResult> results;

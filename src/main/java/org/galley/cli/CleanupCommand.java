@@ -28,6 +28,9 @@ final class CleanupCommand extends Commands {
     @CommandLine.Mixin
     LedgerOptions ledger;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Option(names = "--older-than", defaultValue = "2h",
             description = "without a journal: only resources created longer ago than this (e.g. 30m, 2h, 1d), so"
                     + " builds elsewhere are spared; default: ${DEFAULT-VALUE}")
@@ -58,7 +61,7 @@ final class CleanupCommand extends Commands {
         }
         if (!target.equals("all") && !knownTarget(target)) return ExitCodes.BAD_INPUT;
         List<String> names = target.equals("all") ? Targets.NAMES : List.of(target);
-        TargetSettings settings = aws.settings();
+        TargetSettings settings = aws.settings().withDockerNamespace(docker.namespace);
         List<Kept> kept = new ArrayList<>();
         LedgerStore store = ledger.open(aws);
         try {

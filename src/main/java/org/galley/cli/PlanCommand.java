@@ -30,6 +30,9 @@ final class PlanCommand extends Commands {
     @CommandLine.Mixin
     AwsOptions aws;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Override
     int execute() {
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
@@ -39,7 +42,7 @@ final class PlanCommand extends Commands {
         o.println("target: " + target);
         Preflight pre = null;
         String version = null;
-        try (Target t = Targets.create(target, aws.settings())) {
+        try (Target t = Targets.create(target, aws.settings().withDockerNamespace(docker.namespace))) {
             try {
                 pre = Preflight.of(spec, t, null);
                 o.println("source: " + pre.source().id());

@@ -29,7 +29,7 @@ class RebootStepTest {
     @Test
     void rebootStepRestartsTheBuilderAndLaterStepsAndChecksRunOnTheNewBoot() {
         BuildResult result;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(org.galley.testing.TestNamespace.NAME)) {
             result = new BuildEngine(new BuildListener() {}).build(
                     SpecLoader.load(Repo.file("src/test/resources/specs/reboot.yaml")), target, new SecretStore(null),
                     new BuildOptions("docker", true, OnError.cleanup, null, Duration.ofSeconds(60), null, false));

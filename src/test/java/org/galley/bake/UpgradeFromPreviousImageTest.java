@@ -69,7 +69,7 @@ class UpgradeFromPreviousImageTest {
     }
 
     private static BuildResult build(Path spec) {
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(org.galley.testing.TestNamespace.NAME)) {
             return new BuildEngine(new BuildListener() {}).build(SpecLoader.load(spec), target, new SecretStore(null),
                     new BuildOptions("docker", false, OnError.cleanup, null, Duration.ofSeconds(60)));
         }

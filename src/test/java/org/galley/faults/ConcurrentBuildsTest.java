@@ -68,7 +68,7 @@ class ConcurrentBuildsTest {
         Path manifest = dir.resolve("manifest.json");
         Path logs = dir.resolve("logs");
         args.addAll(List.of("--target", "docker", "--force", "--parallel", "4", "--manifest", manifest.toString(),
-                "--log-dir", logs.toString()));
+                "--log-dir", logs.toString(), "--docker-namespace", org.galley.testing.TestNamespace.NAME));
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
 

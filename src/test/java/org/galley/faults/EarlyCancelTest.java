@@ -36,7 +36,7 @@ class EarlyCancelTest {
 
         engine.cancel();
         BuildResult r;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(org.galley.testing.TestNamespace.NAME)) {
             r = engine.build(SpecLoader.load(spec), target, new SecretStore(null),
                     new BuildOptions("docker", true, org.galley.pipeline.OnError.cleanup, null,
                             java.time.Duration.ofSeconds(30), null));

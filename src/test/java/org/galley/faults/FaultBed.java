@@ -76,6 +76,7 @@ final class FaultBed {
         Path manifest = dir.resolve("manifest-" + System.nanoTime() + ".json");
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--manifest", manifest.toString(), "--log-dir", dir.resolve("logs").toString()));
+        all.addAll(List.of(org.galley.testing.TestNamespace.option()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));

@@ -58,7 +58,8 @@ class SignalsTest {
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main",
-                    "build", spec.toString(), "--target", "docker", "--force",
+                    "build", spec.toString(), "--target", "docker", "--force", "--docker-namespace",
+                    org.galley.testing.TestNamespace.NAME,
                     "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString());
             pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
             pb.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");

@@ -50,7 +50,7 @@ final class ContainerStage implements Stage {
             return;
         }
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
-        Map<String, String> labels = Machines.labels(ctx);
+        Map<String, String> labels = machines.labels(ctx);
         networkName = "galley-" + ctx.buildId;
         ctx.ledger().intent(NETWORK, networkName, Map.of());
         Network network = Network.builder()

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.galley.imagespec.ImageNames;
 import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Journal;
@@ -17,14 +18,44 @@ import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
+import org.galley.yaml.Location;
+import org.galley.yaml.SpecException;
 import org.testcontainers.DockerClientFactory;
 
 /** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
 public final class DockerTarget implements Target {
-    public static final TargetKind KIND = new TargetKind("docker", settings -> new DockerTarget(),
-            (settings, progress) -> Optional.of(new DockerMaintenance(connect())));
+    public static final TargetKind KIND = new TargetKind("docker", settings -> new DockerTarget(settings.dockerNamespace()),
+            (settings, progress) -> Optional.of(new DockerMaintenance(connect(), namespaceOf(settings.dockerNamespace()))));
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    private final String namespace;
     private DockerClient client;
     private String sourceImage;
+
+    public DockerTarget() {
+        this(null);
+    }
+
+    /**
+     * @param namespace images go to {@code namespace/<repository>} and everything made carries it as a
+     *                  label; only its images are found (null: images of no namespace)
+     * @throws SpecException a namespace Docker cannot use as a repository component
+     */
+    public DockerTarget(String namespace) {
+        this.namespace = namespaceOf(namespace);
+    }
+
+    private static String namespaceOf(String given) {
+        if (given != null && !NAMESPACE.matcher(given).matches()) {
+            throw SpecException.of(Location.of("--docker-namespace"), "--docker-namespace must be lowercase letters,"
+                    + " digits and single . _ - between them (a Docker repository component), found '" + given + "'");
+        }
+        return given;
+    }
+
+    /** The run's namespace, or null. */
+    String namespace() {
+        return namespace;
+    }
 
     @Override
     public String name() {
@@ -96,6 +127,14 @@ public final class DockerTarget implements Target {
         return newest(Map.of(Labels.SPEC, spec.name()));
     }
 
+    /** Labels for everything a build makes: galley's, and the namespace when there is one. */
+    Map<String, String> scoped(Map<String, String> labels) {
+        if (namespace == null) return labels;
+        Map<String, String> all = new java.util.LinkedHashMap<>(labels);
+        all.put(Labels.NAMESPACE, namespace);
+        return all;
+    }
+
     /** Labels that pick a lineage's images: galley's spec label, or a spec tag (image labels here). */
     static Map<String, String> lineage(ImageSpec.Newest n) {
         return n.spec() != null ? Map.of(Labels.SPEC, n.spec()) : Map.of(n.tag(), n.value());
@@ -133,14 +172,19 @@ public final class DockerTarget implements Target {
                 .orElse(List.of(created));
     }
 
-    static String repository(ImageSpec spec) {
+    /** The spec's repository ({@code builders.docker.repository}, else galley/<name>), under the namespace. */
+    String repository(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);
-        return d.repository() != null ? d.repository() : "galley/" + spec.name();
+        String repository = d.repository() != null ? d.repository() : "galley/" + spec.name();
+        return namespace == null ? repository : namespace + "/" + repository;
     }
 
+    /** The newest released image with these labels in this run's namespace (or in none). */
     private Optional<Artifact> newest(Map<String, String> labels) {
-        List<Image> images = client().listImagesCmd().withLabelFilter(labels).exec();
-        return images.stream().filter(DockerTarget::released).max(Comparator.comparing(Image::getCreated))
+        List<Image> images = client().listImagesCmd().withLabelFilter(scoped(labels)).exec();
+        return images.stream().filter(DockerTarget::released)
+                .filter(i -> namespace != null || i.getLabels() == null || !i.getLabels().containsKey(Labels.NAMESPACE))
+                .max(Comparator.comparing(Image::getCreated))
                 .map(i -> new Artifact(i.getId(), Arrays.stream(i.getRepoTags())
                         .filter(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX)).findFirst().orElse(i.getId()),
                         i.getLabels() == null ? Map.of() : i.getLabels()));
