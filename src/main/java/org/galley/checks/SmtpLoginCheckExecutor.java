@@ -57,7 +57,8 @@ final class SmtpLoginCheckExecutor implements CheckExecutor<Check.SmtpLoginCheck
             if (!r.positive()) return where + " refused EHLO: " + r;
             boolean secured = false;
             if (tls && smtp.offers("STARTTLS")) {
-                r = smtp.startTls();
+                r = c.certificate() != null ? smtp.startTls(SmtpTlsLoginCheckExecutor.certificate(remote, c.certificate()))
+                        : smtp.startTls();
                 if (r.code() != 220) return where + " refused STARTTLS: " + r;
                 smtp.ehlo("galley.verify");
                 secured = true;

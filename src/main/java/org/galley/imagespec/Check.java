@@ -36,10 +36,23 @@ public sealed interface Check {
      * Reads the JavaMail properties baked at {@code properties} and logs in to their SMTP server
      * (or {@code host}/{@code port}): EHLO, STARTTLS when offered, AUTH with the baked user and
      * password. {@code via}: {@code builder} (the connection starts on the builder) or {@code galley}.
+     * {@code certificate}: a PEM file on the builder to trust instead of the system's CAs (null: those).
      */
-    record SmtpLoginCheck(String name, String properties, String host, Integer port, String via,
+    record SmtpLoginCheck(String name, String properties, String host, Integer port, String via, String certificate,
                           int timeoutSeconds, Location at) implements Check {
         public String type() { return "smtp-login"; }
+    }
+
+    /**
+     * The seed's smtper test of a submission port: a login before STARTTLS must be refused
+     * (probed with a made-up user, never the real password), and after STARTTLS the user in
+     * {@code credentials} ({@code user:password}, a file on the builder) must log in. The
+     * server's certificate is verified against the system's CAs and {@code host}, or pinned to
+     * {@code certificate} (a PEM file on the builder) when given.
+     */
+    record SmtpTlsLoginCheck(String name, String host, int port, String credentials, String certificate, String via,
+                             int timeoutSeconds, Location at) implements Check {
+        public String type() { return "smtp-tls-login"; }
     }
 
     /**
@@ -51,6 +64,6 @@ public sealed interface Check {
         public String type() { return "dns"; }
     }
 
-    List<String> TYPES = List.of("command", "file", "mail-relay", "smtp-login", "dns");
+    List<String> TYPES = List.of("command", "file", "mail-relay", "smtp-login", "smtp-tls-login", "dns");
     List<String> DNS_TYPES = List.of("A", "AAAA", "CNAME", "MX", "PTR", "TXT", "SPF", "NS");
 }

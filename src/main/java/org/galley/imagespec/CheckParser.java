@@ -74,6 +74,7 @@ public final class CheckParser {
             }
             case "mail-relay" -> mailRelay(name, b, f, problems);
             case "smtp-login" -> smtpLogin(name, b, f, problems);
+            case "smtp-tls-login" -> smtpTlsLogin(name, b, f, problems);
             case "dns" -> dns(name, b, f, problems);
             default -> throw new IllegalStateException(type);
         };
@@ -100,10 +101,35 @@ public final class CheckParser {
         String host = b.string("host");
         Integer port = b.integer("port", 1, 65535);
         String via = b.choice("via", List.of("builder", "galley"));
+        String certificate = absolute(b, "certificate", b.string("certificate"), problems);
         Integer timeout = b.integer("timeout", 1, 600);
         String path = properties != null ? properties : DEFAULT_PROPERTIES;
         return new Check.SmtpLoginCheck(name != null ? name : "smtp-login with " + path, path, host, port,
+                via != null ? via : "builder", certificate, timeout == null ? 30 : timeout, f.at());
+    }
+
+    private static Check smtpTlsLogin(String name, Fields b, Fields f, Problems problems) {
+        Integer port = b.integer("port", 1, 65535);
+        if (!b.has("port")) {
+            problems.add(b.at(), "'smtp-tls-login' check is missing the required key 'port' (the SMTP port, e.g. 1025)");
+        }
+        String host = b.string("host");
+        String credentials = absolute(b, "credentials", b.requiredString("credentials"), problems);
+        String certificate = absolute(b, "certificate", b.string("certificate"), problems);
+        String via = b.choice("via", List.of("builder", "galley"));
+        Integer timeout = b.integer("timeout", 1, 600);
+        String where = (host != null ? host : "localhost") + ":" + port;
+        return new Check.SmtpTlsLoginCheck(name != null ? name : "smtp-tls-login on " + where,
+                host != null ? host : "localhost", port == null ? 25 : port, credentials, certificate,
                 via != null ? via : "builder", timeout == null ? 30 : timeout, f.at());
+    }
+
+    /** A path on the builder, which must be absolute. */
+    private static String absolute(Fields b, String key, String path, Problems problems) {
+        if (path != null && !path.startsWith("/")) {
+            problems.add(b.at(key), "'" + key + "' must be an absolute path on the builder, found '" + path + "'");
+        }
+        return path;
     }
 
     private static Check dns(String name, Fields b, Fields f, Problems problems) {

@@ -12,9 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The few SMTP commands galley needs to prove a login works (EHLO, STARTTLS, AUTH PLAIN or
@@ -79,26 +84,55 @@ public final class SmtpClient implements Closeable {
         return capabilities.stream().anyMatch(c -> c.toUpperCase().startsWith(capability.toUpperCase()));
     }
 
-    /** The mechanisms after {@code AUTH} in the EHLO reply. */
+    /** The mechanisms after {@code AUTH} in the EHLO reply, once each (old clients' AUTH= line repeats them). */
     public List<String> authMechanisms() {
         List<String> out = new ArrayList<>();
         capabilities.stream().filter(c -> c.toUpperCase().startsWith("AUTH ") || c.toUpperCase().startsWith("AUTH="))
                 .forEach(c -> out.addAll(List.of(c.substring(5).toUpperCase().trim().split("\\s+"))));
-        return out;
+        return out.stream().distinct().toList();
     }
 
     /** STARTTLS, then a TLS handshake that verifies the certificate against {@code serverName}. */
     public Reply startTls() throws IOException {
+        return startTls((SSLSocketFactory) SSLSocketFactory.getDefault(), true);
+    }
+
+    /**
+     * STARTTLS trusting exactly {@code pinned} (a self-signed or private certificate) instead of
+     * the system's CAs; the host name is not compared, the certificate itself is the identity.
+     */
+    public Reply startTls(X509Certificate pinned) throws IOException {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("pinned", pinned);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return startTls(ctx.getSocketFactory(), false);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust the pinned certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private Reply startTls(SSLSocketFactory factory, boolean verifyName) throws IOException {
         Reply r = command("STARTTLS");
         if (r.code() != 220) return r;
-        SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, serverName, socket.getPort(), true);
-        SSLParameters params = tls.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        tls.setSSLParameters(params);
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
+        if (verifyName) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(params);
+        }
         tls.startHandshake();
         attach(tls);
         return r;
+    }
+
+    /** The TLS protocol of the session, or null before STARTTLS. */
+    public String tlsProtocol() {
+        return socket instanceof SSLSocket s ? s.getSession().getProtocol() : null;
     }
 
     /** AUTH PLAIN when offered, else AUTH LOGIN. The reply to the last step decides (235 = logged in). */

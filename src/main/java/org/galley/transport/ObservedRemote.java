@@ -37,6 +37,12 @@ public final class ObservedRemote implements Remote {
                 new ExecResult(0, "", "", java.time.Duration.ZERO));
     }
 
+    /** Forwarding carries a check's own protocol (SMTP from the builder), which is not a command to log. */
+    @Override
+    public Forward forward(String host, int port) throws IOException {
+        return delegate.forward(host, port);
+    }
+
     @Override
     public String describe() {
         return delegate.describe();
