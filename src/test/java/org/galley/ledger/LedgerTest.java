@@ -109,4 +109,47 @@ class LedgerTest {
         assertThat(sweeps.get()).as("reclaims that ran beside the builds").isPositive();
         assertThat(lost).as("journals of running builds that a reclaim forgot").isEmpty();
     }
+
+    @Test
+    void aSpecsLocalBakeLockIsHeldByOneBuildAndTheNextWaitsForIt(@TempDir Path dir) throws Exception {
+        LocalLedgerStore store = new LocalLedgerStore(dir);
+        Map<String, String> first = Map.of("build", "b-first", "host", "runner-1", "pid", "11");
+        BakeLock held = store.lock("docker-tiny", first, LockWait.failFast());
+
+        Throwable busy = org.assertj.core.api.Assertions.catchThrowable(() -> store.lock("docker-tiny",
+                Map.of("build", "b-second"), LockWait.failFast()));
+        java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        release.start();
+        try (BakeLock next = store.lock("docker-tiny", Map.of("build", "b-second"),
+                new LockWait(false, java.time.Duration.ofMillis(50), () -> false, said::add))) {
+            assertThat(next.waited()).isTrue();
+        }
+        release.join();
+
+        assertThat(busy).isInstanceOf(BakeLockHeldException.class)
+                .hasMessageContaining("spec lock docker-tiny is held by build b-first on runner-1 (pid 11)");
+        assertThat(said).hasSize(1).allMatch(m -> m.startsWith("waiting for build b-first on runner-1 (pid 11)"));
+        try (BakeLock other = store.lock("docker-other", first, LockWait.failFast())) {
+            assertThat(other.waited()).as("another spec's lock is free").isFalse();
+        }
+    }
+
+    @Test
+    void aWaitForTheBakeLockEndsWhenTheBuildIsCancelled(@TempDir Path dir) {
+        LocalLedgerStore store = new LocalLedgerStore(dir);
+        try (BakeLock held = store.lock("docker-tiny", Map.of("build", "b1"), LockWait.failFast())) {
+            Throwable stopped = org.assertj.core.api.Assertions.catchThrowable(() -> store.lock("docker-tiny",
+                    Map.of("build", "b2"), new LockWait(false, java.time.Duration.ofMillis(10), () -> true, m -> {})));
+
+            assertThat(stopped).isInstanceOf(LockCancelledException.class);
+        }
+    }
 }
