@@ -95,13 +95,7 @@ final class LocalBakeLock implements BakeLock {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-            raf.close();
-        } catch (IOException ignored) {
-            // the OS drops the lock with the descriptor anyway
-        } finally {
-            HELD.remove(file);
-        }
+        LocalLedgerStore.release(lock, raf);
+        HELD.remove(file);
     }
 }

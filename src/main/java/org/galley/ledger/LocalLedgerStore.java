@@ -241,14 +241,22 @@ public final class LocalLedgerStore implements LedgerStore {
 
         @Override
         public void close() {
-            try {
-                lock.release();
-                raf.close();
-            } catch (IOException ignored) {
-                // the OS drops the lock with the descriptor anyway
-            } finally {
-                HELD.remove(name);
-            }
+            release(lock, raf);
+            HELD.remove(name);
+        }
+    }
+
+    /** Releases a file lock and closes its file; the OS drops the lock with the descriptor anyway. */
+    static void release(FileLock lock, RandomAccessFile raf) {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the file releases it
+        }
+        try {
+            raf.close();
+        } catch (IOException ignored) {
+            // nothing more to release
         }
     }
 }

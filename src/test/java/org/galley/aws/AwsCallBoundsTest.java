@@ -3,13 +3,9 @@ package org.galley.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.galley.testing.SilentEndpoint;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -31,10 +27,8 @@ class AwsCallBoundsTest {
 
     @Test
     void aCallToAnEndpointThatNeverAnswersFailsNamingTheCallAndTheBound() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> accepted = acceptForever(silent);
-            AwsConfig config = new AwsConfig("http://127.0.0.1:" + silent.getLocalPort(), "eu-west-1", List.of(),
-                    Duration.ofSeconds(1));
+        try (SilentEndpoint silent = SilentEndpoint.tcp()) {
+            AwsConfig config = new AwsConfig(silent.url(), "eu-west-1", List.of(), Duration.ofSeconds(1));
             try (AwsClients clients = new AwsClients(config, null);
                  Ec2Client ec2 = clients.build(Ec2Client.builder(), "eu-west-1");
                  StsClient sts = clients.build(StsClient.builder(), "eu-west-1")) {
@@ -43,12 +37,12 @@ class AwsCallBoundsTest {
                 Throwable whoAmI = catchThrowable(() -> sts.getCallerIdentity());
 
                 assertThat(describe).isInstanceOf(SdkClientException.class)
-                        .hasMessageContaining("ec2:DescribeImages to http://127.0.0.1:" + silent.getLocalPort())
+                        .hasMessageContaining("ec2:DescribeImages to " + silent.url())
                         .hasMessageContaining("did not answer within");
                 assertThat(whoAmI).hasMessageContaining("sts:GetCallerIdentity").hasMessageContaining("did not answer within");
                 assertThat(AwsErrors.describe(describe)).as("what galley's messages show").startsWith("ec2:DescribeImages");
             }
-            assertThat(accepted).as("the calls reached the endpoint").isNotEmpty();
+            assertThat(silent.connections()).as("the calls reached the endpoint").isPositive();
         }
     }
 
@@ -58,21 +52,5 @@ class AwsCallBoundsTest {
 
         assertThat(config.callTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(AwsConfig.DEFAULT.attemptTimeout()).isEqualTo(AwsConfig.ATTEMPT_TIMEOUT);
-    }
-
-    private static List<Socket> acceptForever(ServerSocket server) {
-        List<Socket> open = new CopyOnWriteArrayList<>();
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    open.add(server.accept());
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent-aws-endpoint");
-        t.setDaemon(true);
-        t.start();
-        return open;
     }
 }

@@ -3,10 +3,6 @@ package org.galley.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +13,7 @@ import org.galley.aws.AwsConfig;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
 import org.galley.testing.S3Buckets;
+import org.galley.testing.SilentEndpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -140,18 +137,15 @@ class SharedLedgerTest {
 
     @Test
     void aStoreThatAcceptsButNeverAnswersFailsNamingTheCallWithinItsBound() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread accept = acceptForever(silent);
-            AwsConfig stuck = new AwsConfig("http://127.0.0.1:" + silent.getLocalPort(), "eu-west-1", List.of(),
-                    Duration.ofSeconds(1));
+        try (SilentEndpoint silent = SilentEndpoint.tcp()) {
+            AwsConfig stuck = new AwsConfig(silent.url(), "eu-west-1", List.of(), Duration.ofSeconds(1));
 
             Throwable e = catchThrowable(() -> S3LedgerStore.open(url, stuck, runnerA, LEASE));
 
             assertThat(e).isInstanceOf(LedgerUnavailableException.class)
                     .hasMessageContaining("the shared ledger " + url + "/ cannot be used (could not list the journals)")
-                    .hasMessageContaining("s3:ListObjectsV2 to http://127.0.0.1:" + silent.getLocalPort())
+                    .hasMessageContaining("s3:ListObjectsV2 to " + silent.url())
                     .hasMessageContaining("did not answer within");
-            accept.interrupt();
         }
     }
 
@@ -162,23 +156,6 @@ class SharedLedgerTest {
 
         assertThat(e).isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("s3://no-such-ledger-bucket/x/")
                 .hasMessageContaining("NoSuchBucket");
-    }
-
-    /** Accepts every connection and never writes a byte, like a stuck load balancer. */
-    static Thread acceptForever(ServerSocket server) {
-        List<Socket> open = new CopyOnWriteArrayList<>();
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    open.add(server.accept());
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent-endpoint");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static Reclaimer recorder(List<String> removed) {

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.dockerjava.api.DockerClient;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.galley.testing.SilentEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.dockerclient.TransportConfig;
@@ -27,9 +21,7 @@ class DockerCallBoundsTest {
     @Test
     void everyCallToAnEngineThatNeverAnswersFailsNamingTheCall(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("docker.sock");
-        try (ServerSocketChannel engine = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            engine.bind(UnixDomainSocketAddress.of(socket));
-            List<SocketChannel> accepted = acceptForever(engine);
+        try (SilentEndpoint engine = SilentEndpoint.unix(socket)) {
             TransportConfig transport = TransportConfig.builder().dockerHost(URI.create("unix://" + socket)).build();
             try (DockerClient client = DockerApi.client(transport, Duration.ofSeconds(1))) {
 
@@ -44,23 +36,7 @@ class DockerCallBoundsTest {
                         .hasMessageContaining("/containers/galley-x-builder within 1 s");
                 assertThat(list).hasMessageContaining("did not answer GET ").hasMessageContaining("/images/json within 1 s");
             }
-            assertThat(accepted).as("the calls reached the stand-in").isNotEmpty();
+            assertThat(engine.connections()).as("the calls reached the stand-in").isPositive();
         }
-    }
-
-    private static List<SocketChannel> acceptForever(ServerSocketChannel server) {
-        List<SocketChannel> open = new CopyOnWriteArrayList<>();
-        Thread t = new Thread(() -> {
-            while (server.isOpen()) {
-                try {
-                    open.add(server.accept());
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent-docker-engine");
-        t.setDaemon(true);
-        t.start();
-        return open;
     }
 }
