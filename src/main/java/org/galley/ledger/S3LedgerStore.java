@@ -18,7 +18,6 @@ import org.galley.aws.AwsErrors;
 import org.galley.aws.AwsUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -105,7 +104,7 @@ public final class S3LedgerStore implements LedgerStore {
     public Ledger create(String buildId, Map<String, String> header) {
         S3Leases.Held lease = call("take the lease of build " + buildId, () -> leases.tryAcquire(build(buildId), holder(buildId)))
                 .orElseThrow(() -> new IllegalStateException("build " + buildId + " already has a lease in " + where()));
-        Ledger l = new Ledger(new JournalObject(buildId, lease, new ByteArrayOutputStream()), buildId, keyFile(buildId));
+        Ledger l = new Ledger(journal(buildId, lease, new ByteArrayOutputStream()), buildId, keyFile(buildId));
         l.begin(header);
         return l;
     }
@@ -117,7 +116,7 @@ public final class S3LedgerStore implements LedgerStore {
                         + where() + " is held)"));
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         lines.writeBytes(bytes(buildId).orElse(new byte[0]));
-        return new Ledger(new JournalObject(buildId, lease, lines), buildId, keyFile(buildId));
+        return new Ledger(journal(buildId, lease, lines), buildId, keyFile(buildId));
     }
 
     @Override
@@ -234,6 +233,10 @@ public final class S3LedgerStore implements LedgerStore {
         }
     }
 
+    private S3JournalObject journal(String buildId, S3Leases.Held lease, ByteArrayOutputStream lines) {
+        return new S3JournalObject(s3, bucket, journalKey(buildId), buildId, lease, lines);
+    }
+
     private String journalKey(String buildId) {
         return prefix + JOURNALS + buildId + Journal.SUFFIX;
     }
@@ -259,43 +262,5 @@ public final class S3LedgerStore implements LedgerStore {
         leases.close();
         s3.close();
         clients.close();
-    }
-
-    /** The journal object: every entry rewrites it whole (S3 cannot append), while the lease is held. */
-    private final class JournalObject implements Ledger.Sink {
-        private final String buildId;
-        private final S3Leases.Held lease;
-        private final ByteArrayOutputStream lines;
-
-        JournalObject(String buildId, S3Leases.Held lease, ByteArrayOutputStream lines) {
-            this.buildId = buildId;
-            this.lease = lease;
-            this.lines = lines;
-        }
-
-        @Override
-        public void append(byte[] line) throws IOException {
-            if (lease.lost()) {
-                throw new Ledger.LeaseLostException("build " + buildId + " lost its lease " + lease.where()
-                        + " (not renewed in time; a cleanup may be removing what it made)");
-            }
-            lines.writeBytes(line);
-            try {
-                s3.putObject(b -> b.bucket(bucket).key(journalKey(buildId)).contentType("application/x-ndjson"),
-                        RequestBody.fromBytes(lines.toByteArray()));
-            } catch (SdkException e) {
-                throw new IOException(AwsErrors.describe(e), e);
-            }
-        }
-
-        @Override
-        public String where() {
-            return "s3://" + bucket + "/" + journalKey(buildId);
-        }
-
-        @Override
-        public void close() {
-            lease.release();
-        }
     }
 }

@@ -8,9 +8,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,13 +24,20 @@ import java.util.concurrent.TimeUnit;
  * channel, and the interrupt closes it and ends the read.
  */
 final class BoundedDockerHttp implements DockerHttpClient {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "galley-docker-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
     private final DockerHttpClient delegate;
     private final Duration timeout;
+
+    /** One daemon thread; a deadline that ends in time leaves the queue at once (a call arms one per read). */
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "galley-docker-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
 
     BoundedDockerHttp(DockerHttpClient delegate, Duration timeout) {
         this.delegate = delegate;
