@@ -28,6 +28,7 @@ import org.galley.testing.MotoServer;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.SshdContainer;
+import org.galley.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +108,7 @@ class NightlyWorkflowTest {
     /** The repo's specs and recipes; each spec's builder is reached at a stand-in with the packages it expects. */
     private Path repoCopy(String sendmailStandIn, String postfixStandIn) throws Exception {
         Path tree = dir.resolve("repo");
-        for (String d : List.of("ami-specs", "recipes", ".github")) WorkflowRun.copy(Repo.file(d), tree.resolve(d));
+        for (String d : List.of("ami-specs", "recipes", ".github")) Trees.copy(Repo.file(d), tree.resolve(d));
         try (var specs = Files.list(tree.resolve("ami-specs"))) {
             for (Path spec : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 String text = Files.readString(spec);

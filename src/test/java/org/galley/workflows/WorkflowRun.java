@@ -10,14 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.galley.testing.Actions;
 import org.galley.testing.ChildGalley;
+import org.galley.testing.Trees;
 import org.galley.transport.Shell;
 
 /**
@@ -30,7 +33,7 @@ import org.galley.transport.Shell;
 final class WorkflowRun {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
     private final JsonNode workflow;
-    private final Path tree;
+    private final Checkout checkout;
     private final Path root;
     private final Map<String, String> runnerEnv;
     private final Map<String, String> vars;
@@ -44,8 +47,14 @@ final class WorkflowRun {
      */
     WorkflowRun(Path workflow, Path tree, Path root, Map<String, String> runnerEnv, Map<String, String> vars)
             throws IOException {
+        this(workflow, workspace -> Trees.copy(tree, workspace), root, runnerEnv, vars);
+    }
+
+    /** With {@code checkout} filling each job's workspace (e.g. links to this build's target/). */
+    WorkflowRun(Path workflow, Checkout checkout, Path root, Map<String, String> runnerEnv, Map<String, String> vars)
+            throws IOException {
         this.workflow = Actions.read(workflow);
-        this.tree = tree;
+        this.checkout = checkout;
         this.root = root;
         this.runnerEnv = runnerEnv;
         this.vars = vars;
@@ -54,17 +63,29 @@ final class WorkflowRun {
 
     /** Runs job {@code id} with {@code context} (matrix values, needs outputs); returns its outputs. */
     Map<String, String> job(String id, Map<String, String> context) throws Exception {
+        return job(id, context, Set.of(), Map.of());
+    }
+
+    /**
+     * Like {@link #job(String, Map)}, without the steps named in {@code played} (the test plays
+     * them itself: they must exist) and with {@code env} over the job's own (a test's own names).
+     */
+    Map<String, String> job(String id, Map<String, String> context, Set<String> played, Map<String, String> env)
+            throws Exception {
         JsonNode job = workflow.path("jobs").path(id);
         assertThat(job.isObject()).as("job " + id).isTrue();
+        assertThat(Actions.steps(job)).extracting(Actions.Step::name).as("steps of " + id).containsAll(played);
         Map<String, String> values = new HashMap<>(vars);
         values.putAll(context);
         values.put("github.token", "test-token");
-        Map<String, String> env = new LinkedHashMap<>(runnerEnv);
-        Actions.map(workflow.path("env")).forEach((k, v) -> env.put(k, Actions.expand(v, values)));
-        Actions.map(job.path("env")).forEach((k, v) -> env.put(k, Actions.expand(v, values)));
+        Map<String, String> jobEnv = new LinkedHashMap<>(runnerEnv);
+        Actions.map(workflow.path("env")).forEach((k, v) -> jobEnv.put(k, Actions.expand(v, values)));
+        Actions.map(job.path("env")).forEach((k, v) -> jobEnv.put(k, Actions.expand(v, values)));
+        jobEnv.putAll(env);
         Path workspace = Files.createDirectories(root.resolve(id + "-" + ++jobs).resolve("workspace"));
-        Actions.Shell shell = new Actions.Shell(workspace, env, values);
+        Actions.Shell shell = new Actions.Shell(workspace, jobEnv, values);
         for (Actions.Step step : Actions.steps(job)) {
+            if (step.name() != null && played.contains(step.name())) continue;
             if (step.uses() != null) {
                 uses(step, shell, values);
                 continue;
@@ -77,6 +98,11 @@ final class WorkflowRun {
         Map<String, String> outputs = new LinkedHashMap<>();
         Actions.map(job.path("outputs")).forEach((k, v) -> outputs.put(k, Actions.expand(v, values)));
         return outputs;
+    }
+
+    /** What actions/checkout puts into a job's workspace. */
+    interface Checkout {
+        void accept(Path workspace) throws IOException;
     }
 
     /** What the last job wrote to GITHUB_STEP_SUMMARY. */
@@ -96,7 +122,7 @@ final class WorkflowRun {
         Map<String, String> with = new LinkedHashMap<>();
         Actions.map(step.with()).forEach((k, v) -> with.put(k, Actions.expand(v, values)));
         if (action.startsWith("actions/checkout@")) {
-            copy(tree, shell.workspace());
+            checkout.accept(shell.workspace());
         } else if (action.startsWith("actions/setup-java@")) {
             assertThat(Runtime.version().feature()).isGreaterThanOrEqualTo(17);
         } else if (action.equals("./.github/actions/galley")) {
@@ -116,9 +142,14 @@ final class WorkflowRun {
         }
     }
 
-    /** Every path must exist: a nightly that uploads nothing has lost its evidence. */
+    /**
+     * Every path must exist: a nightly that uploads nothing has lost its evidence. As
+     * upload-artifact does, the files are stored relative to the paths' least common ancestor
+     * (one directory: its contents; one file: the file).
+     */
     private void upload(Path workspace, Map<String, String> with) throws IOException {
         Path to = root.resolve("artifacts").resolve(with.get("name"));
+        List<Path> paths = new ArrayList<>();
         for (String line : with.get("path").split("\n")) {
             String p = line.strip();
             if (p.isEmpty()) continue;
@@ -127,8 +158,12 @@ final class WorkflowRun {
                     .as("upload-artifact@v4 leaves out hidden paths like " + p + " unless include-hidden-files: true")
                     .isTrue();
             assertThat(workspace.resolve(p)).as("artifact " + with.get("name") + " path " + p).exists();
-            copy(workspace.resolve(p), to.resolve(p));
+            paths.add(workspace.resolve(p).normalize());
         }
+        Path common = paths.size() == 1 && !Files.isDirectory(paths.get(0)) ? paths.get(0).getParent() : paths.get(0);
+        for (Path p : paths) while (!p.startsWith(common)) common = common.getParent();
+        if (paths.size() > 1 && paths.contains(common)) common = common.getParent();
+        for (Path p : paths) Trees.copy(p, to.resolve(common.relativize(p).toString()));
     }
 
     /** By pattern each artifact lands in PATH/NAME/; by name its files land in PATH. */
@@ -138,25 +173,10 @@ final class WorkflowRun {
         if (with.containsKey("pattern")) {
             PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + with.get("pattern"));
             try (Stream<Path> all = Files.list(store)) {
-                for (Path a : all.filter(a -> glob.matches(a.getFileName())).toList()) copy(a, into.resolve(a.getFileName()));
+                for (Path a : all.filter(a -> glob.matches(a.getFileName())).toList()) Trees.copy(a, into.resolve(a.getFileName()));
             }
         } else {
-            copy(artifact(with.get("name")), into);
-        }
-    }
-
-    /** A file or a directory tree, as it is. */
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.createDirectories(t.getParent());
-                    Files.copy(f, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
+            Trees.copy(artifact(with.get("name")), into);
         }
     }
 
