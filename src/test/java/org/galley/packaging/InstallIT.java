@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.galley.targets.Labels;
 import org.galley.testing.Box;
+import org.galley.testing.DockerResources;
 import org.galley.testing.Leaks;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
@@ -71,7 +72,7 @@ class InstallIT {
                     + " --target docker --no-color");
             assertThat(bake).contains(name + ": baked galley/" + name + ":");
         } finally {
-            removeImages("galley/" + name);
+            DockerResources.removeImages(Labels.SPEC, name);
         }
         Leaks.assertNoneLeft(Labels.SPEC, name);
     }
@@ -126,15 +127,8 @@ class InstallIT {
             assertThat(r.code()).as(r.output()).isZero();
             assertThat(r.output()).contains("galley " + Distribution.VERSION, "ami-specs/sailing-hvm.yaml: ok");
         } finally {
-            removeImages(tag);
+            Box.docker(Duration.ofSeconds(60), "rmi", "-f", tag);
         }
-    }
-
-    /** Removes the images of a repository (or one tag) this test made under its own name. */
-    private static void removeImages(String reference) throws Exception {
-        Box.Exec ids = Box.docker(Duration.ofSeconds(30), "images", "-q", reference);
-        for (String id : ids.output().strip().split("\\s+")) {
-            if (!id.isBlank()) Box.docker(Duration.ofSeconds(60), "rmi", "-f", id);
-        }
+        assertThat(Box.docker(Duration.ofSeconds(30), "images", "-q", tag).output()).as("the test's image is gone").isBlank();
     }
 }
