@@ -30,7 +30,8 @@ public final class Box implements AutoCloseable {
 
     /** A container of {@code image} that sleeps until closed; {@code options} go to docker run. */
     public static Box start(String image, String run, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--label", Leaks.TEST_RUN + "=" + run));
+        // Never pull: no registry is reachable, and a missing local image must fail at once.
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--pull", "never", "--label", Leaks.TEST_RUN + "=" + run));
         args.addAll(List.of(options));
         args.addAll(List.of(image, "sleep", "infinity"));
         Exec started = docker(Duration.ofSeconds(60), args.toArray(String[]::new));
