@@ -13,6 +13,14 @@ public record ImageSpec(Path file, String name, String description, Builders bui
 
     public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {}
 
+    /** The lineage the target's source is the newest image of, or null when it has a fixed source. */
+    public Newest newestOf(String target) {
+        if (builders == null) return null;
+        if (target.equals("docker") && builders.docker() != null) return builders.docker().newestOf();
+        if (target.equals("ec2") && builders.ec2() != null) return builders.ec2().source().newestOf();
+        return null;
+    }
+
     /**
      * The dry-run builder: a local image that runs sshd; the result is committed to
      * {@code repository}. {@code servicesImage} runs the build network's DNS (and, when
