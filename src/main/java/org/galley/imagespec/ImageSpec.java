@@ -47,10 +47,17 @@ public record ImageSpec(Path file, String name, String description, Builders bui
     /**
      * An EC2 builder. {@code at} holds where the user wrote each key (e.g. {@code volume_size}),
      * so a problem found only once AWS answers is still reported at the spec's line.
+     * {@code launchTemplates}: templates that get a new default version with the released image.
      */
     public record Ec2(String region, String instanceType, Source source, Login login, Network network,
                       Volume rootVolume, List<String> copyToRegions, List<String> launchPermissions,
-                      Map<String, Location> at) {
+                      Map<String, Location> at, List<String> launchTemplates) {
+        /** Without launch templates to update. */
+        public Ec2(String region, String instanceType, Source source, Login login, Network network, Volume rootVolume,
+                   List<String> copyToRegions, List<String> launchPermissions, Map<String, Location> at) {
+            this(region, instanceType, source, login, network, rootVolume, copyToRegions, launchPermissions, at, List.of());
+        }
+
         /**
          * The source AMI: given, from an SSM parameter, or the newest match of a name filter
          * among {@code owners}; or the newest image of a lineage ({@code newestOf}) with one of

@@ -1,0 +1,145 @@
+package org.galley.targets.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.galley.testing.Ec2TestBed.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.galley.bake.BuildEngine;
+import org.galley.bake.BuildResult;
+import org.galley.bake.SecretStore;
+import org.galley.imagespec.SpecLoader;
+import org.galley.pipeline.BuildListener;
+import org.galley.testing.Al2023StandIn;
+import org.galley.testing.ApiRecorder;
+import org.galley.testing.MotoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesResponse;
+import software.amazon.awssdk.services.ec2.model.Image;
+
+/**
+ * The sailing team's own image line on moto: an image their procedure made ("SAP Sailing
+ * Analytics 2.23", tagged image-type=sailing-analytics-server, its snapshot "… (Root)") is
+ * found as the source, and galley's image continues their names.
+ */
+@ExtendWith(MotoServer.class)
+class Ec2SailingLineageTest {
+    static final String TYPE = "sailing-analytics-server";
+    static Al2023StandIn instance;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startStandIn() throws Exception {
+        instance = Al2023StandIn.start();
+    }
+
+    @AfterAll
+    static void stopStandIn() {
+        if (instance != null) instance.close();
+    }
+
+    /** What the team's procedure leaves behind: an image named and tagged their way, its instance gone. */
+    static String plantTeamImage(Ec2Client ec2, String name, String type, String snapshotName) {
+        String instanceId = ec2.runInstances(r -> r.imageId(sourceAmi()).minCount(1).maxCount(1).instanceType("t3.medium"))
+                .instances().get(0).instanceId();
+        String imageId = ec2.createImage(r -> r.instanceId(instanceId).name(name)
+                .tagSpecifications(t -> t.resourceType("image").tags(Ec2Tags.tag("image-type", type)))).imageId();
+        Image image = ec2.describeImages(r -> r.imageIds(imageId)).images().get(0);
+        ec2.createTags(r -> r.resources(Ec2Resources.snapshots(image).get(0)).tags(Ec2Tags.tag("Name", snapshotName)));
+        ec2.terminateInstances(r -> r.instanceIds(instanceId));
+        return imageId;
+    }
+
+    /**
+     * moto answers rootDeviceType "standard" for every image CreateImage made; AWS answers "ebs"
+     * for an image of an EBS-backed instance, which galley requires of a source it did not make.
+     */
+    static ExecutionInterceptor ebsBacked(String imageId) {
+        return new ExecutionInterceptor() {
+            @Override
+            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+                if (!(context.response() instanceof DescribeImagesResponse r)) return context.response();
+                return r.toBuilder().images(r.images().stream().map(i -> i.imageId().equals(imageId)
+                        ? i.toBuilder().rootDeviceType("ebs").virtualizationType("hvm").build() : i).toList()).build();
+            }
+        };
+    }
+
+    private Path spec() throws Exception {
+        Files.createDirectories(dir.resolve("recipes"));
+        Files.writeString(dir.resolve("recipes/marker.yaml"), "name: marker\nsteps:\n  - run: touch /etc/galley-marker\n");
+        Files.writeString(dir.resolve("spec.yaml"), """
+                name: moto-sailing-lineage
+                builders:
+                  ec2:
+                    region: %s
+                    ssh_cidr: 127.0.0.1/32
+                    connect_address: %s
+                    source:
+                      newest_of: {tag: image-type, value: %s}
+                      ssm_parameter: %s
+                recipes:
+                  - use: marker
+                image:
+                  name: "SAP Sailing Analytics ${version}"
+                  version: {bump: last}
+                  tags: {image-type: %s}
+                """.formatted(REGION, instance.address(), TYPE, SOURCE_SSM, TYPE));
+        return dir.resolve("spec.yaml");
+    }
+
+    @Test
+    void bakeStartsFromTheTeamsNewestServerImageAndNamesImageAndSnapshotsTheirWay() throws Exception {
+        String theirs;
+        try (Ec2Client ec2 = client(REGION)) {
+            plantTeamImage(ec2, "MongoDB Live Replica Set NVMe 9.9", "mongodb-server", "MongoDB Live Replica Set NVMe 9.9 (Root)");
+            theirs = plantTeamImage(ec2, "SAP Sailing Analytics 2.23", TYPE, "SAP Sailing Analytics 2.23 (Root)");
+        }
+        BuildResult r;
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud(), ebsBacked(theirs)))) {
+            r = new BuildEngine(BuildListener.NONE).build(SpecLoader.load(spec()), target, new SecretStore(null),
+                    buildOptions());
+        }
+
+        assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
+        assertThat(r.sourceId()).as("the image tagged image-type=" + TYPE).isEqualTo(theirs);
+        assertThat(r.artifact().name()).isEqualTo("SAP Sailing Analytics 2.24");
+        try (Ec2Client ec2 = client(REGION)) {
+            Image ami = ec2.describeImages(q -> q.imageIds(r.artifact().id())).images().get(0);
+            assertThat(ami.name()).isEqualTo("SAP Sailing Analytics 2.24");
+            assertThat(Ec2UpgradeTest.tags(ami.tags())).containsEntry("image-type", TYPE);
+            String snapshot = Ec2Resources.snapshots(ami).get(0);
+            Map<String, String> snapTags = Ec2UpgradeTest.tags(ec2.describeSnapshots(q -> q.snapshotIds(snapshot))
+                    .snapshots().get(0).tags());
+            assertThat(snapTags).as("the base carried over from the source snapshot's name")
+                    .containsEntry("Name", "SAP Sailing Analytics 2.24 (Root)");
+            assertThat(r.leftovers()).isEmpty();
+            assertThat(liveInstances(ec2)).isEmpty();
+            assertThat(galleyKeyPairs(ec2)).isZero();
+            assertThat(galleyGroups(ec2)).isZero();
+        }
+    }
+
+    @Test
+    void snapshotBaseIsWhatTheTeamsPatternFindsInParentheses() {
+        assertThat(SnapshotBases.base("SAP Sailing Analytics 2.23 (Root)")).contains("Root");
+        assertThat(SnapshotBases.base("MongoDB Live Replica Set NVMe 2.0 (Root)  ")).contains("Root");
+        assertThat(SnapshotBases.base("Hudson Slave (Home) (Swap)")).as("the last parentheses").contains("Swap");
+        assertThat(SnapshotBases.base("SAP Sailing Analytics 2.23")).isEmpty();
+        assertThat(ImageStage.snapshotName("X 1.1", "/dev/xvda", "/dev/xvda", Map.of("/dev/xvda", "System")))
+                .isEqualTo("X 1.1 (System)");
+        assertThat(ImageStage.snapshotName("X 1.1", "/dev/sdf", "/dev/xvda", Map.of())).isEqualTo("X 1.1 (sdf)");
+        assertThat(ImageStage.snapshotName("X 1.1", "/dev/xvda", "/dev/xvda", Map.of())).isEqualTo("X 1.1 (root)");
+    }
+}
