@@ -23,7 +23,9 @@ class SpecsCommandTest {
         assertThat(r.out().strip()).as("one line, for GITHUB_OUTPUT").doesNotContain("\n");
         JsonNode include = new ObjectMapper().readTree(r.out()).path("include");
         assertThat(include).extracting(e -> e.path("name").asText())
-                .containsExactly("mongodb-server-upgrade", "sailing-hvm", "sailing-server-upgrade");
+                .contains("mongodb-server-upgrade", "sailing-hvm", "sailing-server-upgrade").doesNotHaveDuplicates();
+        assertThat(include).extracting(e -> Path.of(e.path("spec").asText()).getFileName().toString())
+                .as("in file order").isSorted();
         for (JsonNode e : include) {
             assertThat(Path.of(e.path("spec").asText())).isRegularFile();
             assertThat(e.path("targets")).extracting(JsonNode::asText).containsExactly("docker", "ec2");

@@ -5,6 +5,8 @@ import static org.galley.testing.Ec2TestBed.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,14 +42,15 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * job as Actions would: the specs job lists the matrix with `galley specs`, one bake job per
  * matrix entry bakes its spec on EC2 (moto) with --ssh-cidr auto (a loopback checkip) on an
  * AL2023-like stand-in, and the summary job merges the manifests the bake jobs uploaded. The
- * repository's specs and recipes are used as they are, in a copy whose builders connect to the
- * stand-ins; the workflow gets its host key pins and pace through GALLEY_BUILD_OPTIONS, a
- * repository variable it already passes.
+ * repository's specs and recipes are used in a copy whose EC2 builders connect to the stand-ins
+ * and keep the team's network out as the specs' dry runs do; the workflow gets its host key
+ * pins and pace through GALLEY_BUILD_OPTIONS, a repository variable it already passes.
  */
 @ExtendWith(MotoServer.class)
 @RequiresDocker
 class NightlyWorkflowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String SES_KEY = "moto/" + UUID.randomUUID();
     private static final String SMART_HOST = "smtp.internalsapsailing.com";
     @TempDir
@@ -65,9 +68,9 @@ class NightlyWorkflowTest {
                      Map.of(SshdContainer.LABEL, run), "nightly-" + run.substring(0, 8));
              Al2023StandIn sendmail = Al2023StandIn.anyKey(DockerGuard.BUILDER_IMAGE, network, relay.dns());
              Al2023StandIn postfix = Al2023StandIn.anyKey("galley/postfix:bookworm", null, null)) {
-            // An image that is up to date: apt has nothing to fetch (and no network to fetch it from).
-            postfix.sh("rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*");
-            Path tree = repoCopy(sendmail.address(), postfix.address());
+            // Images that are up to date: apt has nothing to fetch (and no network to fetch it from).
+            for (Al2023StandIn s : List.of(sendmail, postfix)) s.sh("rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*");
+            Path tree = repoCopy(Map.of(DockerGuard.BUILDER_IMAGE, sendmail, "galley/postfix:bookworm", postfix));
             WorkflowRun nightly = new WorkflowRun(Repo.file(".github/workflows/nightly.yml"), tree, dir.resolve("jobs"),
                     runnerEnv("http://127.0.0.1:" + checkip.getAddress().getPort() + "/"),
                     Map.of("vars.GALLEY_BUILD_OPTIONS", buildOptions(sendmail, postfix), "vars.GALLEY_VERSION", "",
@@ -88,8 +91,7 @@ class NightlyWorkflowTest {
             }
             nightly.job("summary", Map.of());
 
-            assertThat(baked).as("one bake job per spec that builds for EC2")
-                    .containsExactlyInAnyOrder("sailing-hvm", "sailing-server-upgrade", "mongodb-server-upgrade");
+            assertThat(baked).as("one bake job per spec that builds for EC2").containsExactlyInAnyOrderElementsOf(ec2Specs());
             JsonNode merged = JSON.readTree(nightly.artifact("galley-manifest").resolve("galley-manifest.json").toFile());
             assertThat(merged.path("builds")).extracting(b -> b.path("name").asText())
                     .containsExactlyInAnyOrderElementsOf(baked);
@@ -105,21 +107,46 @@ class NightlyWorkflowTest {
         }
     }
 
-    /** The repo's specs and recipes; each spec's builder is reached at a stand-in with the packages it expects. */
-    private Path repoCopy(String sendmailStandIn, String postfixStandIn) throws Exception {
+    /**
+     * The repo's specs and recipes. In each spec, builders.ec2 connects to the stand-in made from
+     * the spec's own dry-run image (builders.docker.image: the packages its recipes expect) and
+     * takes the dry-run's parameter values that keep the team's network out (builders.docker.with,
+     * without its credentials: the SES key still comes from Secrets Manager).
+     */
+    private Path repoCopy(Map<String, Al2023StandIn> standIns) throws Exception {
         Path tree = dir.resolve("repo");
         for (String d : List.of("ami-specs", "recipes", ".github")) Trees.copy(Repo.file(d), tree.resolve(d));
         try (var specs = Files.list(tree.resolve("ami-specs"))) {
-            for (Path spec : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                String text = Files.readString(spec);
-                String standIn = text.contains("use: sendmail-smart-host") ? sendmailStandIn : postfixStandIn;
-                String pointed = text.replace("    ssh_user: ec2-user\n",
-                        "    ssh_user: ec2-user\n    connect_address: " + standIn + "\n").replace("AKIA-SET-ME", "AKIAIOSFODNN7EXAMPLE");
-                assertThat(pointed).as(spec + " names ssh_user: ec2-user under builders.ec2").isNotEqualTo(text);
-                Files.writeString(spec, pointed);
+            for (Path file : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ObjectNode spec = (ObjectNode) YAML.readTree(file.toFile());
+                ObjectNode ec2 = (ObjectNode) spec.path("builders").path("ec2");
+                if (ec2.isMissingNode()) continue;
+                String image = spec.path("builders").path("docker").path("image").asText();
+                assertThat(standIns).as(file + ": a stand-in for its dry-run image").containsKey(image);
+                ec2.put("connect_address", standIns.get(image).address());
+                ObjectNode with = ec2.putObject("with");
+                spec.path("builders").path("docker").path("with").fields().forEachRemaining(recipe -> {
+                    ObjectNode values = with.putObject(recipe.getKey());
+                    recipe.getValue().fields().forEachRemaining(v -> {
+                        if (!v.getValue().asText().matches("(ses-smtp-password|file|secretsmanager):.*")) values.set(v.getKey(), v.getValue());
+                    });
+                });
+                Files.writeString(file, YAML.writeValueAsString(spec).replace("AKIA-SET-ME", "AKIAIOSFODNN7EXAMPLE"));
             }
         }
         return tree;
+    }
+
+    /** The names of the repository's specs with an EC2 builder: the matrix must hold each. */
+    private static List<String> ec2Specs() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (var specs = Files.list(Repo.file("ami-specs"))) {
+            for (Path file : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                JsonNode spec = YAML.readTree(file.toFile());
+                if (spec.path("builders").has("ec2")) names.add(spec.path("name").asText());
+            }
+        }
+        return names;
     }
 
     /** What the runner and configure-aws-credentials give every job, pointed at moto and the checkip stand-in. */
