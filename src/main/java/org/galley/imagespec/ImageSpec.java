@@ -11,7 +11,16 @@ import org.galley.yaml.Location;
 public record ImageSpec(Path file, String name, String description, Builders builders, List<Recipe> recipes,
                         List<Check> checks, Output output) {
 
-    public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {}
+    public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {
+        /** The targets this spec can build for, as written under {@code builders:}, in a fixed order. */
+        public List<String> targets() {
+            List<String> names = new java.util.ArrayList<>();
+            if (docker != null) names.add("docker");
+            if (ec2 != null) names.add("ec2");
+            if (ssh != null) names.add("ssh");
+            return List.copyOf(names);
+        }
+    }
 
     /** The lineage the target's source is the newest image of, or null when it has a fixed source. */
     public Newest newestOf(String target) {

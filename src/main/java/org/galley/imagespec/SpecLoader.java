@@ -24,7 +24,7 @@ import org.galley.yaml.YamlReader;
  * a {@link SpecException} carries every problem found, each with file:line:col.
  */
 public final class SpecLoader {
-    private static final Pattern SPEC_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SPEC_NAME = Scaffold.NAME;
     private static final Pattern DOCKER_REPO = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*");
     private static final Pattern DOCKER_IMAGE = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_.-]+)?");
     private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");

@@ -22,10 +22,15 @@ public final class ChildGalley {
         this.output = output;
     }
 
-    public static ChildGalley start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** The command line that starts galley's CLI on the test's classpath, without galley's arguments. */
+    public static List<String> command() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main"));
+                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main");
+    }
+
+    public static ChildGalley start(Path workDir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(command());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "galley-child", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)

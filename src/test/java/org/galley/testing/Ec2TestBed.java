@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * moto plays EC2; an {@link Al2023StandIn} plays every instance. The instance's address is
@@ -79,6 +80,23 @@ public final class Ec2TestBed {
 
     public static BuildOptions buildOptions() {
         return new BuildOptions("ec2", false, OnError.cleanup, null, Duration.ofSeconds(3));
+    }
+
+    /**
+     * What the sailing specs need in the account: the SES user's secret access key in Secrets
+     * Manager, and a subnet of the default VPC tagged galley:relay=admitted (the central postfix
+     * admits it).
+     */
+    public static void plantSesKeyAndAdmittedSubnet(String sesKey) {
+        try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.of(REGION))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            sm.createSecret(b -> b.name("sailing/ses-smtp-user/secret-access-key").secretString(sesKey));
+        }
+        try (Ec2Client ec2 = client(REGION)) {
+            String vpc = ec2.describeVpcs(q -> q.filters(f -> f.name("is-default").values("true"))).vpcs().get(0).vpcId();
+            String subnet = ec2.createSubnet(q -> q.vpcId(vpc).cidrBlock("172.31.240.0/24")).subnet().subnetId();
+            ec2.createTags(q -> q.resources(subnet).tags(t -> t.key("galley:relay").value("admitted")));
+        }
     }
 
     /** A client for planting and inspecting, outside galley and its recorder. */
