@@ -59,7 +59,7 @@ public final class BuildEngine {
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
         String buildId = resumed != null ? resumed.buildId() : newBuildId();
         secrets.preload(spec);
-        Preflight pre = Preflight.of(spec, target, resumed);
+        Preflight pre = Preflight.of(spec, target, resumed, secrets);
         String fingerprint = pre.fingerprint();
         String sourceId = pre.source().id();
         if (resumed != null) Resume.checkFingerprint(resumed, fingerprint);

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 @Command(name = "galley", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Bakes machine images: starts a builder, applies recipes over SSH, verifies, snapshots.",
         footer = {"", ExitCodes.HELP},
-        subcommands = {ValidateCommand.class, PlanCommand.class, BuildCommand.class, ApplyCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, BuildCommand.class, ApplyCommand.class, VerifyCommand.class,
                 CleanupCommand.class, PruneCommand.class, SesSmtpPasswordCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
