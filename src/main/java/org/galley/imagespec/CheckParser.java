@@ -156,8 +156,9 @@ public final class CheckParser {
                 + String.join(", ", Check.DNS_TYPES));
         List<String> expect = b.strings("expect");
         List<String> contains = b.strings("contains");
-        if (!b.has("expect") && !b.has("contains")) problems.add(b.at(), "'dns' check needs 'expect' (a value or a"
-                + " list of values that must all be found) or 'contains' (terms one record must contain)");
+        if (!b.has("expect") && !b.has("contains")) problems.add(b.at(), "'dns' check is missing the required key"
+                + " 'expect' (a value or a list of values that must all be found), or 'contains' (terms one record"
+                + " must hold)");
         String resolver = b.string("resolver");
         if (resolver != null && !RESOLVER.matcher(resolver).matches()) {
             problems.add(b.at("resolver"), "'resolver' must be an address with an optional port like 10.0.0.2 or"
