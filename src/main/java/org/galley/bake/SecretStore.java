@@ -44,17 +44,23 @@ public final class SecretStore implements Secrets.SecretResolver {
         return withAws(AwsConfig.DEFAULT);
     }
 
-    /**
-     * Resolves all sources the spec uses (its recipes' values and the dry run's smart host login),
-     * with the spec's region for Secrets Manager when the run names none.
-     */
+    /** Resolves all sources the spec's recipes use (see {@link #preload(ImageSpec, String)}). */
     public void preload(ImageSpec spec) {
+        preload(spec, null);
+    }
+
+    /**
+     * Resolves all sources the spec uses when building for {@code target}: its recipes' values and,
+     * for docker, the dry run's smart host login; with the spec's region for Secrets Manager when
+     * the run names none.
+     */
+    public void preload(ImageSpec spec, String target) {
         if (spec.builders().ec2() != null) reader.specRegion(spec.builders().ec2().region());
         reader.baseDir(spec.file().getParent());
         Problems problems = new Problems();
         load(spec.recipes(), problems);
         ImageSpec.Docker docker = spec.builders().docker();
-        if (docker != null && docker.smartHostLogin() != null) {
+        if ("docker".equals(target) && docker != null && docker.smartHostLogin() != null) {
             read(docker.smartHostLogin().password(), true, docker.smartHostLogin().at(), null, problems);
         }
         problems.throwIfAny();

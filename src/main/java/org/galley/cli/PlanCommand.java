@@ -42,7 +42,7 @@ final class PlanCommand extends Commands {
         String version = null;
         // Sources are read as a build would: a rotated secret shows as a change, a missing one as exit 2.
         SecretStore secrets = SecretStore.withAws(aws.config());
-        secrets.preload(spec);
+        secrets.preload(spec, target);
         try (Target t = Targets.create(target, aws.settings())) {
             try {
                 pre = Preflight.of(spec, t, null, secrets);
