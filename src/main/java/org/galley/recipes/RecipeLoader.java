@@ -154,57 +154,61 @@ public final class RecipeLoader {
     }
 
     private static Object convert(Param p, YNode node, Problems problems) {
-        String name = p.name();
-        Param.Type type = p.type();
         if (node instanceof YMap m && m.entries().containsKey("from")) return fromSource(p, m, problems);
-        if (type == Param.Type.list) {
-            if (node instanceof YList l) {
-                List<String> out = new ArrayList<>();
-                for (YNode item : l.items()) {
-                    if (item instanceof YScalar s && s.value() != null) out.add(s.value());
-                    else problems.add(item.at(), "items of list parameter '" + name + "' must be text values");
-                }
-                return List.copyOf(out);
-            }
+        if (p.type() == Param.Type.list) return list(p.name(), node, problems);
+        if (!(node instanceof YScalar s) || s.value() == null) {
+            problems.add(node.at(), "parameter '" + p.name() + "' must be a single " + p.type() + " value, found "
+                    + node.kind());
+            return null;
+        }
+        return scalar(p, s.value(), node.at(), problems);
+    }
+
+    private static Object list(String name, YNode node, Problems problems) {
+        if (!(node instanceof YList l)) {
             problems.add(node.at(), "parameter '" + name + "' is a list; write it as [a, b] or one '- item' per line");
             return null;
         }
-        if (!(node instanceof YScalar s) || s.value() == null) {
-            problems.add(node.at(), "parameter '" + name + "' must be a single " + type + " value, found " + node.kind());
-            return null;
+        List<String> out = new ArrayList<>();
+        for (YNode item : l.items()) {
+            if (item instanceof YScalar s && s.value() != null) out.add(s.value());
+            else problems.add(item.at(), "items of list parameter '" + name + "' must be text values");
         }
-        String v = s.value();
-        switch (type) {
+        return List.copyOf(out);
+    }
+
+    private static Object scalar(Param p, String v, Location at, Problems problems) {
+        String name = p.name();
+        switch (p.type()) {
             case integer -> {
                 try {
                     return Long.parseLong(v.strip());
                 } catch (NumberFormatException ex) {
-                    problems.add(node.at(), "parameter '" + name + "' must be a whole number, found '" + v + "'");
+                    problems.add(at, "parameter '" + name + "' must be a whole number, found '" + v + "'");
                     return null;
                 }
             }
             case bool -> {
                 if (v.equals("true") || v.equals("false")) return Boolean.valueOf(v);
-                problems.add(node.at(), "parameter '" + name + "' must be true or false, found '" + v + "'");
+                problems.add(at, "parameter '" + name + "' must be true or false, found '" + v + "'");
                 return null;
             }
             case secret -> {
                 String bad = Secrets.checkSource(v);
                 if (bad != null) {
-                    problems.add(node.at(), "parameter '" + name + "': " + bad);
+                    problems.add(at, "parameter '" + name + "': " + bad);
                     return null;
                 }
                 return new Template.SecretValue(v);
             }
             default -> {
-                if (!p.accepts(v)) {
-                    problems.add(node.at(), "parameter '" + name + "' is '" + v + "', which does not match its pattern "
-                            + p.pattern() + (p.description() != null ? " (" + p.description() + ")" : "")
-                            + "; give the real value, or read it with {from: SOURCE}, e.g."
-                            + " {from: secretsmanager:NAME#" + name + "}");
-                    return null;
-                }
-                return v;
+                if (p.accepts(v)) return v;
+                // A value written in the spec is not secret: showing it makes the placeholder obvious.
+                problems.add(at, "parameter '" + name + "' is '" + v + "', which does not match its pattern "
+                        + p.pattern() + (p.description() != null ? " (" + p.description() + ")" : "")
+                        + "; give the real value, or read it with {from: SOURCE}, e.g."
+                        + " {from: secretsmanager:NAME#" + name + "}");
+                return null;
             }
         }
     }
