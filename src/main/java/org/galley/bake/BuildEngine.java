@@ -62,6 +62,11 @@ public final class BuildEngine {
         Preflight pre = Preflight.of(spec, target, resumed, secrets);
         String fingerprint = pre.fingerprint();
         String sourceId = pre.source().id();
+        ImageSpec.Newest lineage = spec.newestOf(target.name());
+        if (lineage != null && pre.source().lineage().isEmpty()) {
+            listener.warn("found no " + lineage.describe().replace("the newest image", "image") + "; starting from the fallback"
+                    + " source " + sourceId + " (the first image of the lineage)");
+        }
         if (resumed != null) Resume.checkFingerprint(resumed, fingerprint);
         if (resumed == null && !opts.force() && pre.existing().isPresent()) {
             listener.info("image " + pre.existing().get().name() + " already has fingerprint "
@@ -165,7 +170,8 @@ public final class BuildEngine {
     /** ${version}: the previous image's version bumped as the spec says, or the first version. */
     private String nextVersion(ImageSpec spec, Preflight pre) {
         Preflight.Version v = pre.version(spec);
-        listener.info("image version " + v.next() + v.bumpedFrom().map(n -> " (" + spec.output().bump() + " bump of \""
+        String what = org.galley.imagespec.ImageVersion.isWholeName(v.next()) ? "image name " : "image version ";
+        listener.info(what + v.next() + v.bumpedFrom().map(n -> " (" + spec.output().bump() + " bump of \""
                 + n + "\")").orElse(" (first version: no earlier image)"));
         return v.next();
     }

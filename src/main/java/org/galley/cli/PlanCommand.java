@@ -49,7 +49,8 @@ final class PlanCommand extends Commands {
                 o.println("source: " + pre.source().id());
                 if (pre.plan().makesImage() && spec.output().versioned()) {
                     version = pre.version(spec).next();
-                    o.println("version: " + version + pre.previous().map(a -> " (after " + a.name() + ")").orElse(" (first)"));
+                    String what = org.galley.imagespec.ImageVersion.isWholeName(version) ? "name: " : "version: ";
+                    o.println(what + version + pre.previous().map(a -> " (after " + a.name() + ")").orElse(" (first)"));
                 }
                 pre.newest().ifPresent(a -> o.println("newest image: " + a.name()));
             } catch (TargetUnavailableException e) {

@@ -17,6 +17,7 @@ final class Ec2SpecParser {
             "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}/(3[0-2]|[12]?\\d)");
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}|all");
+    private static final Pattern LAUNCH_TEMPLATE = Pattern.compile("[A-Za-z0-9().\\-/_]{3,128}");
     static final List<String> VOLUME_TYPES = List.of("gp3", "gp2", "io1", "io2", "standard");
     static final List<String> BECOME = List.of("sudo", "none");
 
@@ -52,9 +53,23 @@ final class Ec2SpecParser {
         }
         if (e.has("launch_permissions")) at.put("launch_permissions", e.at("launch_permissions"));
         ImageSpec.Ec2.Source src = source(e, problems);
+        List<String> templates = launchTemplates(e, problems, at);
         e.finish();
         return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src, login, network, volume, copies,
-                accounts, Map.copyOf(at));
+                accounts, Map.copyOf(at), templates);
+    }
+
+    /** Launch template names as EC2 allows them: 3–128 of letters, digits and ( ) . - / _. */
+    private static List<String> launchTemplates(Fields e, Problems problems, Map<String, Location> at) {
+        List<String> names = e.strings("launch_templates");
+        for (String n : names) {
+            if (!LAUNCH_TEMPLATE.matcher(n).matches()) {
+                problems.add(e.at("launch_templates"), "'launch_templates' must list launch template names (3 to 128"
+                        + " letters, digits and ( ) . - / _), found '" + n + "'");
+            }
+        }
+        if (e.has("launch_templates")) at.put("launch_templates", e.at("launch_templates"));
+        return names;
     }
 
     private static ImageSpec.Ec2.Login login(Fields e, Problems problems) {

@@ -13,6 +13,14 @@ public record ImageSpec(Path file, String name, String description, Builders bui
 
     public record Builders(Docker docker, Ssh ssh, Ec2 ec2) {}
 
+    /** The lineage the target's source is the newest image of, or null when it has a fixed source. */
+    public Newest newestOf(String target) {
+        if (builders == null) return null;
+        if (target.equals("docker") && builders.docker() != null) return builders.docker().newestOf();
+        if (target.equals("ec2") && builders.ec2() != null) return builders.ec2().source().newestOf();
+        return null;
+    }
+
     /**
      * The dry-run builder: a local image that runs sshd; the result is committed to
      * {@code repository}. {@code servicesImage} runs the build network's DNS (and, when
@@ -51,10 +59,17 @@ public record ImageSpec(Path file, String name, String description, Builders bui
     /**
      * An EC2 builder. {@code at} holds where the user wrote each key (e.g. {@code volume_size}),
      * so a problem found only once AWS answers is still reported at the spec's line.
+     * {@code launchTemplates}: templates that get a new default version with the released image.
      */
     public record Ec2(String region, String instanceType, Source source, Login login, Network network,
                       Volume rootVolume, List<String> copyToRegions, List<String> launchPermissions,
-                      Map<String, Location> at) {
+                      Map<String, Location> at, List<String> launchTemplates) {
+        /** Without launch templates to update. */
+        public Ec2(String region, String instanceType, Source source, Login login, Network network, Volume rootVolume,
+                   List<String> copyToRegions, List<String> launchPermissions, Map<String, Location> at) {
+            this(region, instanceType, source, login, network, rootVolume, copyToRegions, launchPermissions, at, List.of());
+        }
+
         /**
          * The source AMI: given, from an SSM parameter, or the newest match of a name filter
          * among {@code owners}; or the newest image of a lineage ({@code newestOf}) with one of

@@ -230,7 +230,7 @@ public final class SpecLoader {
         if (o.has("version")) {
             Fields v = Fields.of(o.node("version"), problems, "'image.version'");
             if (v != null) {
-                String b = v.choice("bump", List.of("major", "minor", "patch"));
+                String b = v.choice("bump", List.of("major", "minor", "patch", "last"));
                 if (b != null) bump = ImageVersion.Bump.valueOf(b);
                 String f = v.string("first");
                 if (f != null && ImageVersion.parse(f).isEmpty()) {

@@ -84,6 +84,7 @@ public final class Ec2Target implements Target {
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
         rootVolumeSize = rootVolumeSize(e, source);
         placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr());
+        LaunchTemplates.check(clients, e);
         return new Source(source.imageId(), lineage);
     }
 

@@ -170,16 +170,18 @@ final class ImageStage implements Stage {
 
     /**
      * Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is.
-     * Each snapshot is named {@code <image name> (<purpose>)}, as the sailing team names them.
+     * Each snapshot is named {@code <image name> (<base>)}, as the sailing team names them, the base
+     * carried over from the source's snapshot of the same device ({@link SnapshotBases}).
      */
     static void tagSnapshots(Ec2Target target, BuildContext ctx, String stage, Ec2Client ec2, Image image, List<Tag> tags) {
         List<String> snaps = Ec2Resources.snapshots(image);
         if (snaps.isEmpty()) return;
+        Map<String, String> bases = SnapshotBases.of(target.clients().ec2(), ctx.sourceId, ctx.listener);
         try {
             for (var m : image.blockDeviceMappings()) {
                 if (m.ebs() == null || m.ebs().snapshotId() == null) continue;
                 List<Tag> named = new java.util.ArrayList<>(tags.stream().filter(t -> !"Name".equals(t.key())).toList());
-                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName())));
+                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName(), bases)));
                 target.eventually(ctx, stage, "snapshot " + m.ebs().snapshotId() + " to be taggable",
                         () -> ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named)));
             }
@@ -188,10 +190,13 @@ final class ImageStage implements Stage {
         }
     }
 
-    /** {@code <image name> (root)} for the root volume, {@code (<device>)} for others, e.g. {@code (sdf)}. */
-    static String snapshotName(String imageName, String device, String rootDevice) {
-        String purpose = device == null ? "volume" : device.equals(rootDevice) ? "root"
-                : device.substring(device.lastIndexOf('/') + 1);
+    /**
+     * {@code <image name> (<base>)} with the source snapshot's base for the device; without one,
+     * {@code (root)} for the root volume and {@code (<device>)} for others, e.g. {@code (sdf)}.
+     */
+    static String snapshotName(String imageName, String device, String rootDevice, Map<String, String> bases) {
+        String purpose = device == null ? "volume" : bases.containsKey(device) ? bases.get(device)
+                : device.equals(rootDevice) ? "root" : device.substring(device.lastIndexOf('/') + 1);
         return imageName + " (" + purpose + ")";
     }
 

@@ -21,10 +21,12 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 final class PromoteStage implements Stage {
     private final Ec2Target target;
     private final ImageStage image;
+    private final LaunchTemplates templates;
 
     PromoteStage(Ec2Target target, ImageStage image) {
         this.target = target;
         this.image = image;
+        this.templates = new LaunchTemplates(target);
     }
 
     @Override
@@ -53,6 +55,13 @@ final class PromoteStage implements Stage {
         released.forEach((region, id) -> labels.put("ami:" + region, id));
         ctx.artifact(new Artifact(candidate.id(), candidate.name(), labels));
         ctx.listener.info("released " + candidate.id() + " (" + String.join(", ", released.keySet()) + ")");
+        templates.update(ctx, candidate.id(), image.imageName());
+    }
+
+    /** A build that did not succeed leaves the launch templates as they were. */
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (outcome != Outcome.SUCCEEDED) templates.rollback(ctx);
     }
 
     private void release(BuildContext ctx, String region, String id, List<Tag> tags) {

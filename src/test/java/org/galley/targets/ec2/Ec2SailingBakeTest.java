@@ -95,13 +95,13 @@ class Ec2SailingBakeTest {
             }
 
             assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
-            assertThat(r.checks()).as("checks on the builder and on the candidate's first boot").hasSize(8)
+            assertThat(r.checks()).as("checks on the builder and on the candidate's first boot").hasSize(10)
                     .allMatch(CheckResult::passed);
             assertThat(r.checks()).filteredOn(c -> c.name().equals("a test mail is relayed by the smart host"))
                     .allSatisfy(c -> assertThat(c.detail()).contains("smart host " + SMART_HOST + " accepted the mail"));
-            String props = standIn.sh("stat -c '%U %a' /home/sailing/servers/server/configuration/mail.properties;"
-                    + " cat /home/sailing/servers/server/configuration/mail.properties");
-            assertThat(props).startsWith("sailing 600\n")
+            String props = standIn.sh("stat -c '%U %a' /home/sailing/servers/server/configuration/mail.properties"
+                    + " /root/mail.properties; cat /home/sailing/servers/server/configuration/mail.properties");
+            assertThat(props).startsWith("sailing 600\nroot 600\n")
                     .contains("mail.smtp.password = " + SesSmtpPassword.derive(SES_KEY, "eu-west-1") + "\n")
                     .as("the key id from the same secret").contains("mail.smtp.user = AKIAIOSFODNN7EXAMPLE\n");
             assertThat(calls.calls()).contains("secretsmanager:GetSecretValue", "ec2:DescribeSubnets");
