@@ -58,8 +58,8 @@ public final class BuildEngine {
         Instant t0 = Instant.now();
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
         String buildId = resumed != null ? resumed.buildId() : newBuildId();
-        secrets.preload(spec);
-        Preflight pre = Preflight.of(spec, target, resumed);
+        secrets.preload(spec, target.name());
+        Preflight pre = Preflight.of(spec, target, resumed, secrets);
         String fingerprint = pre.fingerprint();
         String sourceId = pre.source().id();
         ImageSpec.Newest lineage = spec.newestOf(target.name());

@@ -11,8 +11,8 @@ import picocli.CommandLine;
         description = "Bakes machine images: starts a builder, applies recipes over SSH, verifies, snapshots.",
         footer = {"", ExitCodes.HELP},
         subcommands = {ValidateCommand.class, PlanCommand.class, BuildCommand.class, ApplyCommand.class,
-                CleanupCommand.class, PruneCommand.class, SesSmtpPasswordCommand.class, InitCommand.class,
-                SpecsCommand.class,
+                VerifyCommand.class, CleanupCommand.class, PruneCommand.class, SesSmtpPasswordCommand.class,
+                InitCommand.class, SpecsCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -34,10 +34,22 @@ public record ImageSpec(Path file, String name, String description, Builders bui
      * The dry-run builder: a local image that runs sshd; the result is committed to
      * {@code repository}. {@code servicesImage} runs the build network's DNS (and, when
      * {@code smartHost} names one, a postfix relay under that name accepting mail from
-     * {@code relayNetworks}, default the build network's subnet).
+     * {@code relayNetworks}, default the build network's subnet, and logins as {@code smartHostLogin}).
      */
     public record Docker(String image, String repository, String user, Become become, String servicesImage,
-                         String smartHost, List<String> relayNetworks, Newest newestOf) {}
+                         String smartHost, List<String> relayNetworks, Newest newestOf, SmartHostLogin smartHostLogin) {
+        public Docker(String image, String repository, String user, Become become, String servicesImage,
+                      String smartHost, List<String> relayNetworks, Newest newestOf) {
+            this(image, repository, user, become, servicesImage, smartHost, relayNetworks, newestOf, null);
+        }
+    }
+
+    /**
+     * The login the dry run's smart host takes on port 587 (STARTTLS, then AUTH, as SES does), so
+     * an {@code smtp-login} check proves the baked credentials for real. {@code password} is a
+     * secret source; {@code at} is where the spec names it.
+     */
+    public record SmartHostLogin(String user, String password, Location at) {}
 
     /**
      * A source that is the newest image of a lineage, so a nightly build upgrades the current

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
+import org.galley.recipes.Secrets;
 import org.galley.transport.Become;
 import org.galley.yaml.Display;
 import org.galley.yaml.Fields;
@@ -59,7 +60,7 @@ public final class SpecLoader {
         TargetOverrides overrides = new TargetOverrides();
         ImageSpec.Builders builders = builders(f.node("builders"), f, overrides, problems);
         List<Recipe> recipes = recipes(f.node("recipes"), f, file, overrides, target, problems);
-        var checks = CheckParser.parse(f.node("verify"), problems);
+        var checks = CheckParser.parse(f.node("verify"), target, problems);
         ImageSpec.Output output = output(f.node("image"), problems);
         f.finish();
         problems.throwIfAny();
@@ -113,10 +114,27 @@ public final class SpecLoader {
                 problems.add(d.at("relay_networks"), "'" + cidr + "' in 'relay_networks' is not a CIDR like 10.0.0.0/16");
             }
         }
+        ImageSpec.SmartHostLogin login = d.has("smart_host_login") ? smartHostLogin(d, smartHost, problems) : null;
         d.finish();
         String u = user == null ? "root" : user;
         return new ImageSpec.Docker(image, repository, u, Become.of(become, u),
-                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest);
+                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest, login);
+    }
+
+    private static ImageSpec.SmartHostLogin smartHostLogin(Fields docker, String smartHost, Problems problems) {
+        Fields l = Fields.of(docker.node("smart_host_login"), problems, "'smart_host_login'");
+        if (l == null) return null;
+        String user = l.requiredString("user");
+        String password = l.requiredString("password");
+        l.finish();
+        if (smartHost == null) {
+            problems.add(docker.at("smart_host_login"), "'smart_host_login' needs 'smart_host': the login is taken"
+                    + " by the smart host the dry run starts");
+        }
+        String bad = password == null ? null : Secrets.checkSource(password);
+        if (bad != null) problems.add(l.at("password"), "'password': " + bad);
+        if (user == null || password == null || bad != null) return null;
+        return new ImageSpec.SmartHostLogin(user, password, l.at("password"));
     }
 
     private static ImageSpec.Ssh ssh(YNode node, Problems problems) {

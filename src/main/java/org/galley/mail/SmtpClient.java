@@ -89,10 +89,17 @@ public final class SmtpClient implements Closeable {
 
     /** STARTTLS, then a TLS handshake that verifies the certificate against {@code serverName}. */
     public Reply startTls() throws IOException {
+        return startTls((SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * STARTTLS with the trust of {@code factory} (e.g. one pinned certificate); the certificate is
+     * still verified against {@code serverName}.
+     */
+    public Reply startTls(SSLSocketFactory factory) throws IOException {
         Reply r = command("STARTTLS");
         if (r.code() != 220) return r;
-        SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, serverName, socket.getPort(), true);
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
         SSLParameters params = tls.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         tls.setSSLParameters(params);

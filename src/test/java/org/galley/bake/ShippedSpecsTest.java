@@ -47,7 +47,7 @@ class ShippedSpecsTest {
             throw new AssertionError(file.getFileName() + " --target docker reaches for Secrets Manager secret " + name);
         });
 
-        secrets.preload(spec);
+        secrets.preload(spec, "docker");
 
         assertThat(spec.builders().docker()).as("a docker builder").isNotNull();
     }

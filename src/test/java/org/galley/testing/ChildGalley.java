@@ -30,6 +30,11 @@ public final class ChildGalley {
     }
 
     public static ChildGalley start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** With {@code env} added to the child's environment (e.g. an {@code env:} secret source). */
+    public static ChildGalley start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(command());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "galley-child", ".log");
@@ -41,6 +46,7 @@ public final class ChildGalley {
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().put("CI", "true");
+        pb.environment().putAll(env);
         return new ChildGalley(pb.start(), out);
     }
 

@@ -90,7 +90,9 @@ public final class Ec2TestBed {
     public static void plantSesKeyAndAdmittedSubnet(String sesKey) {
         try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.of(REGION))
                 .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
-            sm.createSecret(b -> b.name("sailing/ses-smtp-user/secret-access-key").secretString(sesKey));
+            // One JSON secret holds the key id and the key, so they rotate together.
+            sm.createSecret(b -> b.name("sailing/ses-smtp-user").secretString(
+                    "{\"access_key_id\": \"AKIAIOSFODNN7EXAMPLE\", \"secret_access_key\": \"" + sesKey + "\"}"));
         }
         try (Ec2Client ec2 = client(REGION)) {
             String vpc = ec2.describeVpcs(q -> q.filters(f -> f.name("is-default").values("true"))).vpcs().get(0).vpcId();

@@ -99,13 +99,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            Processes.stop(process);
         }
     }
 }
