@@ -131,6 +131,15 @@ class NightlyWorkflowTest {
                         if (!v.getValue().asText().matches("(ses-smtp-password|file|secretsmanager):.*")) values.set(v.getKey(), v.getValue());
                     });
                 });
+                // moto has no SES and no test may reach AWS: the SES login is proven against a stand-in
+                // server by SmtpLoginCheckTest, so the EC2-only login checks stay out of this copy.
+                if (spec.path("verify").isArray()) {
+                    var checks = (com.fasterxml.jackson.databind.node.ArrayNode) spec.path("verify");
+                    for (int i = checks.size() - 1; i >= 0; i--) {
+                        JsonNode c = checks.get(i);
+                        if (c.has("smtp-login") && c.path("targets").toString().contains("ec2")) checks.remove(i);
+                    }
+                }
                 Files.writeString(file, YAML.writeValueAsString(spec).replace("AKIA-SET-ME", "AKIAIOSFODNN7EXAMPLE"));
             }
         }
