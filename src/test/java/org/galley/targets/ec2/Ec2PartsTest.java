@@ -49,17 +49,20 @@ class Ec2PartsTest {
     }
 
     static ImageSpec.Ec2 ec2WithCidr(String cidr) {
-        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
-                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, cidr, null), new ImageSpec.Ec2.Network(null, Map.of(),
-                false, true), new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(),
-                Map.of("", Location.of("spec")));
+        return ec2(new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, cidr, null), new ImageSpec.Ec2.Network(null, Map.of(),
+                false, true));
     }
 
     static ImageSpec.Ec2 ec2(String connect, boolean privateIp) {
-        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
-                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
-                new ImageSpec.Ec2.Network(null, Map.of(), privateIp, !privateIp),
-                new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(), Map.of("", Location.of("spec")));
+        return ec2(new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
+                new ImageSpec.Ec2.Network(null, Map.of(), privateIp, !privateIp));
+    }
+
+    static ImageSpec.Ec2 ec2(ImageSpec.Ec2.Login login, ImageSpec.Ec2.Network network) {
+        return new ImageSpec.Ec2("eu-west-1", ImageSpec.Ec2.Launch.of("t3.small"),
+                new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null), login, network,
+                new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(), ImageSpec.Ec2.Encryption.NONE,
+                ImageSpec.Ec2.Hardening.DEFAULT, ImageSpec.Ec2.Timeouts.DEFAULT, Map.of("", Location.of("spec")));
     }
 
     /** The default VPC of a fresh account, as DescribeVpcs answers; every other call is unsupported. */
