@@ -47,7 +47,7 @@ final class Ec2Security {
         String why = "AWS refuses to share AMIs encrypted with the AWS managed key aws/ebs, so a customer-managed"
                 + " KMS key whose key policy admits those accounts is needed";
         var at = e.at("launch_permissions");
-        if (!enc.secretFiles().isEmpty() && e.launchPermissions().contains("all")) {
+        if ((enc.enabled() || !enc.secretFiles().isEmpty()) && e.launchPermissions().contains("all")) {
             problems.add(at, holds + "'launch_permissions: all' would make it public, and AWS cannot make an"
                     + " encrypted AMI public; share it with account ids and a customer-managed kms_key_id instead");
             return;
