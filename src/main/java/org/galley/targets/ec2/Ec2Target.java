@@ -37,8 +37,8 @@ public final class Ec2Target implements Target {
     private String rootDevice;
     private Integer rootVolumeSize;
     private List<String> instanceTypes;
-    private KmsKeys keys = KmsKeys.NONE;
-    private Placement placement;
+    private volatile KmsKeys keys = KmsKeys.NONE;
+    private volatile Placement placement;
     private Instances instances;
 
     public Ec2Target(Ec2Options options) {
@@ -61,9 +61,9 @@ public final class Ec2Target implements Target {
     }
 
     /**
-     * Pre-validation, before anything is created: credentials (GetCallerIdentity), the source
-     * AMI (whose id goes into the fingerprint) and its root snapshot's size, the subnet and
-     * the source range admitted to SSH.
+     * Pre-validation, before anything is created: credentials (GetCallerIdentity), then at once
+     * the source AMI (whose id goes into the fingerprint) with its root snapshot's size and
+     * architecture, the KMS keys, and the subnet with the source range admitted to SSH.
      */
     @Override
     public Source resolveSource(ImageSpec spec) {
@@ -75,6 +75,14 @@ public final class Ec2Target implements Target {
             throw new TargetUnavailableException("AWS credentials for " + clients.region() + " do not work: "
                     + Ec2Exception.describe(ex) + "; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", ex);
         }
+        waits = new Waits(options, e.timeouts());
+        Source[] source = new Source[1];
+        Fanout.all(calls, List.of(() -> source[0] = resolveImage(e), () -> keys = KmsKeys.resolve(clients, e),
+                () -> placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr())));
+        return source[0];
+    }
+
+    private Source resolveImage(ImageSpec.Ec2 e) {
         SourceResolver resolver = new SourceResolver(clients);
         Image source = null;
         Optional<Artifact> lineage = Optional.empty();
@@ -92,9 +100,6 @@ public final class Ec2Target implements Target {
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
         rootVolumeSize = rootVolumeSize(e, source);
         instanceTypes = instanceTypes(e, source);
-        waits = new Waits(options, e.timeouts());
-        keys = KmsKeys.resolve(clients, e);
-        placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr());
         return new Source(source.imageId(), lineage);
     }
 
@@ -170,7 +175,8 @@ public final class Ec2Target implements Target {
         instances = new Instances(this);
         LaunchStage launch = new LaunchStage(this, instances, resume);
         ImageStage image = new ImageStage(this, launch);
-        return StagePlan.image(launch, image, new CandidateStage(this, instances), new PromoteStage(this, image))
+        CandidateStage candidate = new CandidateStage(this, instances);
+        return StagePlan.image(launch, image, candidate, new PromoteStage(this, image, candidate))
                 .withReclaimer(reclaimer());
     }
 

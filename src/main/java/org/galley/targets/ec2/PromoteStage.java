@@ -20,10 +20,12 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 final class PromoteStage implements Stage {
     private final Ec2Target target;
     private final ImageStage image;
+    private final CandidateStage candidate;
 
-    PromoteStage(Ec2Target target, ImageStage image) {
+    PromoteStage(Ec2Target target, ImageStage image, CandidateStage candidate) {
         this.target = target;
         this.image = image;
+        this.candidate = candidate;
     }
 
     @Override
@@ -39,6 +41,7 @@ final class PromoteStage implements Stage {
         tagMap.put(Ec2Tags.COMPLETE, "true");
         List<Tag> tags = Ec2Tags.tags(tagMap);
         ImageCopies copies = image.copies();
+        this.candidate.retire(ctx);
         copies.join();
         Map<String, String> released;
         synchronized (image.images()) {
