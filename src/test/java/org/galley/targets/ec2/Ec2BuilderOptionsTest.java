@@ -9,23 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildResult;
-import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
-import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.Faults;
 import org.galley.testing.MotoRequest;
 import org.galley.testing.MotoServer;
 import org.galley.yaml.SpecException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -37,38 +30,13 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
  * the user's run tags, a VPC found by its tags and existing security groups instead of
  * galley's temporary one.
  */
-@ExtendWith(MotoServer.class)
-class Ec2BuilderOptionsTest {
-    static Al2023StandIn instance;
+class Ec2BuilderOptionsTest extends Ec2StandInTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startStandIn() {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
-
-    @AfterEach
-    void nothingOfGalleysLeft() {
-        try (Ec2Client ec2 = client(REGION)) {
-            assertThat(liveInstances(ec2)).as("live instances").isEmpty();
-            assertThat(galleyKeyPairs(ec2)).as("galley key pairs").isZero();
-            assertThat(galleyGroups(ec2)).as("galley security groups").isZero();
-        }
-    }
-
     private static BuildResult bake(ImageSpec spec, ApiRecorder calls, BuildListener listener,
                                     ExecutionInterceptor... more) {
-        List<ExecutionInterceptor> all = new java.util.ArrayList<>(List.of(calls, instance.cloud()));
-        all.addAll(List.of(more));
-        try (Ec2Target target = new Ec2Target(options(all.toArray(ExecutionInterceptor[]::new)))) {
-            return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
-        }
+        return bake(spec, buildOptions(), listener, calls, more);
     }
 
     @Test

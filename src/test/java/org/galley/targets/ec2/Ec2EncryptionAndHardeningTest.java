@@ -12,23 +12,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildResult;
-import org.galley.bake.SecretStore;
 import org.galley.cli.Main;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
-import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoRequest;
 import org.galley.testing.MotoServer;
 import org.galley.yaml.SpecException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -48,37 +41,12 @@ import software.amazon.awssdk.services.kms.model.KeyManagerType;
  * exists. moto accepts Encrypted on CopyImage, ImdsSupport and deprecation without acting on
  * them, so those are proven by the requests moto recorded.
  */
-@ExtendWith(MotoServer.class)
-class Ec2EncryptionAndHardeningTest {
-    static Al2023StandIn instance;
+class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startStandIn() {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
-
-    @AfterEach
-    void nothingOfGalleysLeft() {
-        try (Ec2Client ec2 = client(REGION)) {
-            assertThat(liveInstances(ec2)).as("live instances").isEmpty();
-            assertThat(galleyKeyPairs(ec2)).as("galley key pairs").isZero();
-            assertThat(galleyGroups(ec2)).as("galley security groups").isZero();
-        }
-    }
-
     private static BuildResult bake(ImageSpec spec, BuildListener listener, ExecutionInterceptor... more) {
-        List<ExecutionInterceptor> all = new java.util.ArrayList<>(List.of(new ApiRecorder(), instance.cloud()));
-        all.addAll(List.of(more));
-        try (Ec2Target target = new Ec2Target(options(all.toArray(ExecutionInterceptor[]::new)))) {
-            return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
-        }
+        return bake(spec, buildOptions(), listener, new ApiRecorder(), more);
     }
 
     /** The builder's root volume as moto holds it while CreateImage is called. */

@@ -8,25 +8,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildOptions;
 import org.galley.bake.BuildResult;
-import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.ledger.Journal;
 import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.FailurePrompt;
 import org.galley.pipeline.OnError;
-import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoRequest;
 import org.galley.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -35,31 +29,14 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * failed attempt kept (its login key saved 0600 beside the journal, its host key pinned from
  * the journal), and --on-error=ask retries the failed step on the same builder.
  */
-@ExtendWith(MotoServer.class)
-class Ec2ResumeTest {
+class Ec2ResumeTest extends Ec2StandInTest {
     private static final String FIXED = "/etc/galley-fixed-by-hand";
-    static Al2023StandIn instance;
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startStandIn() {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
-
     @AfterEach
-    void nothingOfGalleysLeft() {
+    void unfix() {
         instance.sh("rm -f " + FIXED);
-        try (Ec2Client ec2 = client(REGION)) {
-            assertThat(liveInstances(ec2)).as("live instances").isEmpty();
-            assertThat(galleyKeyPairs(ec2)).as("galley key pairs").isZero();
-            assertThat(galleyGroups(ec2)).as("galley security groups").isZero();
-        }
     }
 
     private ImageSpec spec() throws Exception {
@@ -68,9 +45,7 @@ class Ec2ResumeTest {
     }
 
     private static BuildResult bake(ImageSpec spec, BuildOptions o) {
-        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud()))) {
-            return new BuildEngine(BuildListener.NONE).build(spec, target, new SecretStore(null), o);
-        }
+        return bake(spec, o, BuildListener.NONE, new ApiRecorder());
     }
 
     @Test
