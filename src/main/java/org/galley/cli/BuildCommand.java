@@ -93,9 +93,6 @@ final class BuildCommand extends Commands {
                     + " stages that passed (one spec only)")
     String resume;
 
-    /** Where --on-error=ask reads its answers when not from the terminal (tests). */
-    static volatile java.io.BufferedReader stdin;
-
     @Override
     int execute() {
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
@@ -107,7 +104,7 @@ final class BuildCommand extends Commands {
             err().println("galley: --parallel must be at least 1");
             return ExitCodes.BAD_INPUT;
         }
-        if (onError == OnError.ask && System.console() == null && stdin == null) {
+        if (onError == OnError.ask && System.console() == null) {
             err().println("galley: --on-error=ask needs a terminal to ask on; use abort (keep the builder) or cleanup");
             return ExitCodes.BAD_INPUT;
         }
@@ -136,8 +133,8 @@ final class BuildCommand extends Commands {
         TargetSettings base = aws.settings();
         TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
                 hostKeys, base.pollInterval(), null, waits);
-        var prompt = onError == OnError.ask ? new TerminalPrompt(err(), stdin != null ? stdin
-                : new java.io.BufferedReader(System.console().reader())) : null;
+        var prompt = onError == OnError.ask
+                ? new TerminalPrompt(err(), new java.io.BufferedReader(System.console().reader())) : null;
         // Every target is made before any build starts, so a bad setting stops them all.
         List<Target> targets = new ArrayList<>();
         List<BuildResult> results;
