@@ -22,7 +22,6 @@ import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.BuildInterruptedException;
 import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.Listeners;
-import org.galley.pipeline.OnError;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.targets.StagePlan;
@@ -99,8 +98,10 @@ public final class BuildEngine {
         String error = null;
         String stage = null;
         String step = null;
+        Pipeline pipeline = new Pipeline(stages, opts.onError(),
+                resumed != null ? Resume.passed(resumed) : java.util.Set.of(), opts.prompt());
         try {
-            new Pipeline(stages, opts.onError(), resumed != null ? Resume.passed(resumed) : java.util.Set.of()).run(ctx);
+            pipeline.run(ctx);
         } catch (BuildInterruptedException e) {
             status = BuildResult.Status.INTERRUPTED;
             error = e.getMessage();
@@ -111,7 +112,7 @@ public final class BuildEngine {
             step = e.step();
         } finally {
             current = null;
-            endLedger(ctx, status, opts);
+            endLedger(ctx, status, pipeline.kept());
             if (log != null) log.close();
         }
         List<String> api = new ArrayList<>(target.apiFailures());
@@ -151,10 +152,10 @@ public final class BuildEngine {
      * A builder kept with --on-error=abort keeps its login key (0600, beside the journal) so
      * --resume can reconnect; in every other ending the key file goes.
      */
-    private void endLedger(BuildContext ctx, BuildResult.Status status, BuildOptions opts) {
+    private void endLedger(BuildContext ctx, BuildResult.Status status, boolean kept) {
         Ledger l = ctx.ledger();
         if (!l.enabled()) return;
-        boolean aborted = status == BuildResult.Status.FAILED && opts.onError() == OnError.abort && ctx.builder() != null;
+        boolean aborted = status == BuildResult.Status.FAILED && kept;
         try {
             if (aborted) Resume.saveKey(l.keyFile(), ctx.keyPair());
             else java.nio.file.Files.deleteIfExists(l.keyFile());

@@ -2,6 +2,7 @@ package org.galley.bake;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.galley.pipeline.FailurePrompt;
 import org.galley.pipeline.OnError;
 
 /**
@@ -10,7 +11,16 @@ import org.galley.pipeline.OnError;
  * build (kept with --on-error=abort) to continue instead of starting a new one.
  */
 public record BuildOptions(String target, boolean force, OnError onError, Path manifest, Duration sshTimeout,
-                           Path logDir, boolean firstBoot, Path ledgerDir, String resume) {
+                           Path logDir, boolean firstBoot, Path ledgerDir, String resume, FailurePrompt prompt) {
+    public BuildOptions {
+        prompt = prompt == null ? FailurePrompt.NEVER : prompt;
+    }
+
+    public BuildOptions(String target, boolean force, OnError onError, Path manifest, Duration sshTimeout,
+                        Path logDir, boolean firstBoot, Path ledgerDir, String resume) {
+        this(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledgerDir, resume, null);
+    }
+
     public BuildOptions(String target, boolean force, OnError onError, Path manifest, Duration sshTimeout,
                         Path logDir, boolean firstBoot) {
         this(target, force, onError, manifest, sshTimeout, logDir, firstBoot, null, null);
@@ -31,14 +41,20 @@ public record BuildOptions(String target, boolean force, OnError onError, Path m
     }
 
     public BuildOptions withLedger(Path dir) {
-        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, dir, resume);
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, dir, resume, prompt);
     }
 
     public BuildOptions withResume(String buildId) {
-        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledgerDir, buildId);
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledgerDir, buildId,
+                prompt);
     }
 
     public BuildOptions withOnError(OnError o) {
-        return new BuildOptions(target, force, o, manifest, sshTimeout, logDir, firstBoot, ledgerDir, resume);
+        return new BuildOptions(target, force, o, manifest, sshTimeout, logDir, firstBoot, ledgerDir, resume, prompt);
+    }
+
+    /** With --on-error=ask: who is asked what to do after a failure. */
+    public BuildOptions withPrompt(FailurePrompt p) {
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledgerDir, resume, p);
     }
 }

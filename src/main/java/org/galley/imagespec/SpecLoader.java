@@ -63,6 +63,8 @@ public final class SpecLoader {
         var checks = CheckParser.parse(f.node("verify"), target, problems);
         ImageSpec.Output output = output(f.node("image"), problems);
         f.finish();
+        builders = new ImageSpec.Builders(builders.docker(), builders.ssh(),
+                Ec2Security.apply(builders.ec2(), recipes, problems));
         problems.throwIfAny();
         return new ImageSpec(file.toAbsolutePath().normalize(), name, description, builders, recipes, checks, output);
     }

@@ -67,6 +67,38 @@ public final class Ec2TestBed {
         return dir.resolve("spec.yaml");
     }
 
+    /**
+     * Like {@link #spec}, with a second recipe that writes a secret (from {@code secret.txt}
+     * beside the spec) into a 0600 file: the image then holds a secret.
+     */
+    public static Path secretSpec(Path dir, String connectAddress, String... extra) throws IOException {
+        Path spec = spec(dir, connectAddress, "true", "true", extra);
+        Files.writeString(dir.resolve("secret.txt"), "NOT-A-SECRET-" + java.util.UUID.randomUUID() + "\n");
+        Files.writeString(dir.resolve("recipes/secret-file.yaml"), """
+                name: secret-file
+                params:
+                  password:
+                    type: secret
+                steps:
+                  - id: credentials
+                    file:
+                      path: /etc/galley-test-credentials
+                      content: "password=${password}"
+                      mode: "0600"
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("recipes:\n  - use: marker\n",
+                "recipes:\n  - use: marker\n  - use: secret-file\n    with:\n      password: file:secret.txt\n"));
+        return spec;
+    }
+
+    /** A customer-managed KMS key in {@code region}, as moto makes them; its ARN. */
+    public static String kmsKey(String region) {
+        try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder().region(Region.of(region))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return kms.createKey(r -> r.description("galley test key")).keyMetadata().arn();
+        }
+    }
+
     /** Strict host keys: every instance's own, from its console; fast pacing. */
     public static Ec2Options options(ExecutionInterceptor... interceptors) {
         return options(Map.of(), interceptors);

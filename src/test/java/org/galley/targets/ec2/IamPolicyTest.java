@@ -37,7 +37,7 @@ class IamPolicyTest {
     @Test
     void policyGrantsOnlyActionsOfTheServicesGalleyCalls() {
         assertThat(ApiRecorder.policyActions()).isNotEmpty()
-                .allMatch(a -> a.matches("(ec2|ssm|sts|secretsmanager):[A-Z][A-Za-z]+"));
+                .allMatch(a -> a.matches("(ec2|ssm|sts|secretsmanager|kms):[A-Z][A-Za-z]+"));
     }
 
     @Test
