@@ -15,6 +15,8 @@ import org.galley.targets.StagePlan;
 final class ApplyStage implements Stage {
     private final StagePlan.Reboot reboot;
     private volatile BuilderReboot reboots;
+    /** Steps that passed in this run: a retried stage (--on-error=ask) continues at the one that failed. */
+    private int passed;
 
     ApplyStage(StagePlan.Reboot reboot) {
         this.reboot = reboot;
@@ -27,11 +29,13 @@ final class ApplyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
-        reboots = new BuilderReboot(ctx, reboot);
+        if (reboots == null) reboots = new BuilderReboot(ctx, reboot);
         StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
                 (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
+        int index = 0;
         for (Recipe recipe : ctx.spec.recipes()) {
             for (Step step : recipe.steps()) {
+                if (index++ < passed) continue;
                 ctx.checkCancelled(name());
                 String label = recipe.name() + " / " + step.meta().label();
                 ctx.listener.stepStarted(recipe.name(), step.meta().label());
@@ -47,6 +51,7 @@ final class ApplyStage implements Stage {
                             + ") failed: " + msg, e);
                 }
                 ctx.addStep(result);
+                passed++;
             }
         }
     }

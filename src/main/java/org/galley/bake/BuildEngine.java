@@ -29,7 +29,6 @@ import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.BuildInterruptedException;
 import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.Listeners;
-import org.galley.pipeline.OnError;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
 import org.galley.targets.StagePlan;
@@ -69,15 +68,20 @@ public final class BuildEngine {
         Instant t0 = Instant.now();
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
         String buildId = resumed != null ? resumed.buildId() : newBuildId();
-        secrets.preload(spec);
-        Preflight pre = Preflight.of(spec, target, resumed);
+        secrets.preload(spec, target.name());
+        Preflight pre = Preflight.of(spec, target, resumed, secrets);
+        ImageSpec.Newest lineage = spec.newestOf(target.name());
+        if (lineage != null && pre.source().lineage().isEmpty()) {
+            listener.warn("found no " + lineage.describe().replace("the newest image", "image") + "; starting from the fallback"
+                    + " source " + pre.source().id() + " (the first image of the lineage)");
+        }
         if (resumed != null) Resume.checkFingerprint(resumed, pre.fingerprint());
         Optional<BuildResult> skip = skip(spec, target, opts, buildId, pre, resumed, t0);
         if (skip.isPresent()) return skip.get();
         try (BakeLock lock = lock(spec, target, opts, buildId)) {
             if (lock.waited()) {
                 // The runner we waited for may have baked this very fingerprint, or a newer image to bump.
-                pre = Preflight.of(spec, target, resumed);
+                pre = Preflight.of(spec, target, resumed, secrets);
                 skip = skip(spec, target, opts, buildId, pre, resumed, t0);
                 if (skip.isPresent()) return skip.get();
             }
@@ -128,8 +132,10 @@ public final class BuildEngine {
         String error = null;
         String stage = null;
         String step = null;
+        Pipeline pipeline = new Pipeline(stages(plan, opts), opts.onError(),
+                resumed != null ? Resume.passed(resumed) : Set.of(), opts.prompt());
         try {
-            new Pipeline(stages(plan, opts), opts.onError(), resumed != null ? Resume.passed(resumed) : Set.of()).run(ctx);
+            pipeline.run(ctx);
         } catch (BuildInterruptedException e) {
             status = BuildResult.Status.INTERRUPTED;
             error = e.getMessage();
@@ -140,7 +146,7 @@ public final class BuildEngine {
             step = e.step();
         } finally {
             current = null;
-            endLedger(ctx, status, opts);
+            endLedger(ctx, status, pipeline.kept());
             if (log != null) log.close();
         }
         List<String> api = new ArrayList<>(target.apiFailures());
@@ -194,10 +200,10 @@ public final class BuildEngine {
      * A builder kept with --on-error=abort keeps its login key (0600, beside the journal) so
      * --resume can reconnect; in every other ending the key file goes.
      */
-    private void endLedger(BuildContext ctx, BuildResult.Status status, BuildOptions opts) {
+    private void endLedger(BuildContext ctx, BuildResult.Status status, boolean kept) {
         Ledger l = ctx.ledger();
         if (!l.enabled()) return;
-        boolean aborted = status == BuildResult.Status.FAILED && opts.onError() == OnError.abort && ctx.builder() != null;
+        boolean aborted = status == BuildResult.Status.FAILED && kept;
         try {
             if (aborted) Resume.saveKey(l.keyFile(), ctx.keyPair());
             else java.nio.file.Files.deleteIfExists(l.keyFile());
@@ -213,7 +219,8 @@ public final class BuildEngine {
     /** ${version}: the previous image's version bumped as the spec says, or the first version. */
     private String nextVersion(ImageSpec spec, Preflight pre) {
         Preflight.Version v = pre.version(spec);
-        listener.info("image version " + v.next() + v.bumpedFrom().map(n -> " (" + spec.output().bump() + " bump of \""
+        String what = org.galley.imagespec.ImageVersion.isWholeName(v.next()) ? "image name " : "image version ";
+        listener.info(what + v.next() + v.bumpedFrom().map(n -> " (" + spec.output().bump() + " bump of \""
                 + n + "\")").orElse(" (first version: no earlier image)"));
         return v.next();
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.galley.ledger.LedgerStore;
 import org.galley.ledger.LocalLedgerStore;
+import org.galley.pipeline.FailurePrompt;
 import org.galley.pipeline.OnError;
 
 /**
@@ -13,10 +14,15 @@ import org.galley.pipeline.OnError;
  * one. {@code noWait}: give up at once when another runner holds the spec's bake lock.
  */
 public record BuildOptions(String target, boolean force, OnError onError, Path manifest, Duration sshTimeout,
-                           Path logDir, boolean firstBoot, LedgerStore ledger, String resume, boolean noWait) {
+                           Path logDir, boolean firstBoot, LedgerStore ledger, String resume, FailurePrompt prompt,
+                           boolean noWait) {
+    public BuildOptions {
+        prompt = prompt == null ? FailurePrompt.NEVER : prompt;
+    }
+
     public BuildOptions(String target, boolean force, OnError onError, Path manifest, Duration sshTimeout,
                         Path logDir, boolean firstBoot) {
-        this(target, force, onError, manifest, sshTimeout, logDir, firstBoot, null, null, false);
+        this(target, force, onError, manifest, sshTimeout, logDir, firstBoot, null, null, null, false);
     }
 
     /** Without first-boot verification (callers that predate it). */
@@ -39,18 +45,26 @@ public record BuildOptions(String target, boolean force, OnError onError, Path m
     }
 
     public BuildOptions withLedger(LedgerStore store) {
-        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, store, resume, noWait);
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, store, resume, prompt,
+                noWait);
     }
 
     public BuildOptions withResume(String buildId) {
-        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledger, buildId, noWait);
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledger, buildId, prompt,
+                noWait);
     }
 
     public BuildOptions withOnError(OnError o) {
-        return new BuildOptions(target, force, o, manifest, sshTimeout, logDir, firstBoot, ledger, resume, noWait);
+        return new BuildOptions(target, force, o, manifest, sshTimeout, logDir, firstBoot, ledger, resume, prompt, noWait);
+    }
+
+    /** With --on-error=ask: who is asked what to do after a failure. */
+    public BuildOptions withPrompt(FailurePrompt p) {
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledger, resume, p, noWait);
     }
 
     public BuildOptions withNoWait(boolean fail) {
-        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledger, resume, fail);
+        return new BuildOptions(target, force, onError, manifest, sshTimeout, logDir, firstBoot, ledger, resume, prompt,
+                fail);
     }
 }

@@ -1,13 +1,11 @@
 package org.galley.checks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
+import javax.net.ssl.SSLSocketFactory;
 import org.galley.imagespec.Check;
 import org.galley.mail.SmtpClient;
 import org.galley.transport.Remote;
@@ -33,7 +31,7 @@ final class SmtpTlsLoginCheckExecutor implements CheckExecutor<Check.SmtpTlsLogi
         if (colon <= 0) return c.credentials() + " does not hold user:password on its first line";
         String user = line.substring(0, colon);
         String password = line.substring(colon + 1);
-        X509Certificate pinned = c.certificate() == null ? null : certificate(remote, c.certificate());
+        SSLSocketFactory pinned = c.certificate() == null ? null : pinned(remote, c.certificate());
         String where = c.host() + ":" + c.port() + (c.via().equals("builder") ? " from the builder" : " from galley");
         Remote.Forward fwd = c.via().equals("builder") ? remote.forward(c.host(), c.port()) : null;
         Duration timeout = Duration.ofSeconds(c.timeoutSeconds());
@@ -49,7 +47,7 @@ final class SmtpTlsLoginCheckExecutor implements CheckExecutor<Check.SmtpTlsLogi
         }
     }
 
-    private static String dialogue(SmtpClient smtp, String where, String user, String password, X509Certificate pinned,
+    private static String dialogue(SmtpClient smtp, String where, String user, String password, SSLSocketFactory pinned,
                                    StringBuilder detail) throws IOException {
         SmtpClient.Reply r = smtp.greeting();
         if (r.code() != 220) return where + " greeted with " + r;
@@ -66,7 +64,7 @@ final class SmtpTlsLoginCheckExecutor implements CheckExecutor<Check.SmtpTlsLogi
         }
         detail.append("AUTH before STARTTLS refused (").append(r).append("); ");
         if (!smtp.offers("STARTTLS")) return where + " does not offer STARTTLS";
-        r = pinned != null ? smtp.startTls(pinned) : smtp.startTls();
+        r = pinned != null ? smtp.startTlsPinned(pinned) : smtp.startTls();
         if (r.code() != 220) return where + " refused STARTTLS: " + r;
         smtp.ehlo("galley.verify");
         if (smtp.authMechanisms().isEmpty()) return where + " offers no AUTH mechanism after STARTTLS";
@@ -77,14 +75,13 @@ final class SmtpTlsLoginCheckExecutor implements CheckExecutor<Check.SmtpTlsLogi
         return null;
     }
 
-    /** A PEM certificate read from the builder, to pin a TLS session to. */
-    static X509Certificate certificate(Remote remote, String path) throws IOException {
+    /** TLS that trusts exactly the PEM certificate read from the builder. */
+    private static SSLSocketFactory pinned(Remote remote, String path) throws IOException {
         byte[] pem = remote.read(path);
         if (pem == null) throw new IOException("the certificate " + path + " does not exist on the builder");
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem));
-        } catch (CertificateException e) {
+            return PinnedTrust.socketFactory(new String(pem, StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
             throw new IOException(path + " on the builder is not a PEM certificate: " + e.getMessage(), e);
         }
     }

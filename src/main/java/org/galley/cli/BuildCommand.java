@@ -41,7 +41,8 @@ final class BuildCommand extends Commands {
     boolean force;
 
     @Option(names = "--on-error", defaultValue = "cleanup",
-            description = "cleanup (default) removes everything on failure; abort keeps the builder for debugging")
+            description = "cleanup (default) removes everything on failure; abort keeps the builder for debugging"
+                    + " (and --resume); ask (on a terminal) asks: keep, retry the failed step, or clean up")
     OnError onError;
 
     @Option(names = "--manifest", defaultValue = "galley-manifest.json", description = "manifest file; default: ${DEFAULT-VALUE}")
@@ -73,6 +74,10 @@ final class BuildCommand extends Commands {
             description = "ec2: trust this host key fingerprint for the builder instead of its console's; with"
                     + " candidate= for the instance booted from the new image (repeatable)")
     java.util.Set<String> hostKeys;
+
+    @Option(names = "--timeout", paramLabel = "KIND=DURATION", description = "ec2: the deadline of a wait, over the"
+            + " spec's timeouts: instance=10m, image=60m, copy=120m by default (e.g. --timeout copy=3h; repeatable)")
+    java.util.Map<String, String> timeouts;
 
     @CommandLine.Mixin
     ConsoleOptions console;
@@ -108,6 +113,22 @@ final class BuildCommand extends Commands {
             err().println("galley: --parallel must be at least 1");
             return ExitCodes.BAD_INPUT;
         }
+        if (onError == OnError.ask && System.console() == null) {
+            err().println("galley: --on-error=ask needs a terminal to ask on; use abort (keep the builder) or cleanup");
+            return ExitCodes.BAD_INPUT;
+        }
+        java.util.Map<String, Duration> waits = new java.util.LinkedHashMap<>();
+        if (timeouts != null) {
+            for (var t : timeouts.entrySet()) {
+                Duration d = org.galley.imagespec.SpecDurations.parse(t.getValue());
+                if (d == null || d.isZero()) {
+                    err().println("galley: --timeout " + t.getKey() + " must be a duration like 90s, 20m or 2h, found '"
+                            + t.getValue() + "'");
+                    return ExitCodes.BAD_INPUT;
+                }
+                waits.put(t.getKey(), d);
+            }
+        }
         if (resume != null && specFiles.size() != 1) {
             err().println("galley: --resume continues one build; give exactly one spec");
             return ExitCodes.BAD_INPUT;
@@ -120,7 +141,9 @@ final class BuildCommand extends Commands {
         for (ImageSpec s : specs) engines.add(new BuildEngine(console.listener(err(), many ? s.name() : null)));
         TargetSettings base = aws.settings();
         TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
-                hostKeys, base.pollInterval(), null, docker.namespace);
+                hostKeys, base.pollInterval(), null, waits, docker.namespace);
+        var prompt = onError == OnError.ask
+                ? new TerminalPrompt(err(), new java.io.BufferedReader(System.console().reader())) : null;
         // Every target is made before any build starts, so a bad setting stops them all.
         List<Target> targets = new ArrayList<>();
         List<BuildResult> results;
@@ -129,7 +152,8 @@ final class BuildCommand extends Commands {
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
             BuildOptions options = new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout),
-                    logDir, !noFirstBoot).withLedger(store).withResume(resume).withNoWait(noWait);
+                    logDir, !noFirstBoot).withLedger(store).withResume(resume).withNoWait(noWait)
+                    .withPrompt(prompt);
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
                     engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()), options));
         } finally {

@@ -104,10 +104,10 @@ final class CleanupCommand extends Commands {
         }
         int failed = 0;
         for (Maintenance.Removal f : found) {
-            String state = dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
-            if (!dryRun && !f.removed()) failed++;
+            String state = f.spared() ? "spared" : dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
+            if (!dryRun && !f.removed() && !f.spared()) failed++;
             out.println(state + " " + f.kind() + " " + f.ref() + " (" + f.origin() + ")"
-                    + (f.note() != null && !dryRun ? ": " + f.note() : ""));
+                    + (f.note() != null && (!dryRun || f.spared()) ? ": " + f.note() : ""));
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.LEFTOVERS;
     }

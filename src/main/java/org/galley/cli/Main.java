@@ -11,7 +11,8 @@ import picocli.CommandLine;
         description = "Bakes machine images: starts a builder, applies recipes over SSH, verifies, snapshots.",
         footer = {"", ExitCodes.HELP},
         subcommands = {ValidateCommand.class, PlanCommand.class, BuildCommand.class, ApplyCommand.class,
-                CleanupCommand.class, PruneCommand.class, SesSmtpPasswordCommand.class,
+                VerifyCommand.class, CleanupCommand.class, PruneCommand.class, SesSmtpPasswordCommand.class,
+                InitCommand.class, SpecsCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -46,7 +47,8 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"galley " + Version.get()};
+            return new String[] {"galley " + Version.get(), "commit " + Version.commit(), "built " + Version.buildDate(),
+                    "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

@@ -12,14 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The few SMTP commands galley needs to prove a login works (EHLO, STARTTLS, AUTH PLAIN or
@@ -94,26 +89,23 @@ public final class SmtpClient implements Closeable {
 
     /** STARTTLS, then a TLS handshake that verifies the certificate against {@code serverName}. */
     public Reply startTls() throws IOException {
-        return startTls((SSLSocketFactory) SSLSocketFactory.getDefault(), true);
+        return startTls((SSLSocketFactory) SSLSocketFactory.getDefault());
     }
 
     /**
-     * STARTTLS trusting exactly {@code pinned} (a self-signed or private certificate) instead of
-     * the system's CAs; the host name is not compared, the certificate itself is the identity.
+     * STARTTLS with the trust of {@code factory} (e.g. one pinned certificate); the certificate is
+     * still verified against {@code serverName}.
      */
-    public Reply startTls(X509Certificate pinned) throws IOException {
-        try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("pinned", pinned);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return startTls(ctx.getSocketFactory(), false);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot trust the pinned certificate: " + e.getMessage(), e);
-        }
+    public Reply startTls(SSLSocketFactory factory) throws IOException {
+        return startTls(factory, true);
+    }
+
+    /**
+     * STARTTLS trusting exactly the certificate {@code pinned} trusts, without comparing the host
+     * name: the certificate itself is the identity (a self-signed one reached through a tunnel).
+     */
+    public Reply startTlsPinned(SSLSocketFactory pinned) throws IOException {
+        return startTls(pinned, false);
     }
 
     private Reply startTls(SSLSocketFactory factory, boolean verifyName) throws IOException {

@@ -37,7 +37,7 @@ public final class ObservedRemote implements Remote {
                 new ExecResult(0, "", "", java.time.Duration.ZERO));
     }
 
-    /** Forwarding carries a check's own protocol (SMTP from the builder), which is not a command to log. */
+    /** A build's checks forward through it too (smtp-login from the builder's place in the network). */
     @Override
     public Forward forward(String host, int port) throws IOException {
         return delegate.forward(host, port);

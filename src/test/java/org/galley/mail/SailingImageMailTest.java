@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.galley.bake.Preflight;
+import org.galley.bake.SecretStore;
 import org.galley.cli.Main;
 import org.galley.imagespec.ImageNames;
 import org.galley.imagespec.ImageSpec;
@@ -35,9 +36,9 @@ import org.testcontainers.DockerClientFactory;
  * The README's main job for real: bake ami-specs/sailing-hvm.yaml in a container, with the
  * dry-run smart host on the build network. The test mail must leave the builder's sendmail,
  * be accepted by the smart host and sit in its queue; the SES key and the SMTP password
- * derived from it must appear nowhere but in the 0600 mail.properties. The bake runs in the
- * suite's own namespace: a user's image under galley/sailing-hvm with the very tag and
- * fingerprint of this bake is neither taken as a skip, nor retagged, nor removed.
+ * derived from it must appear nowhere but in the 0600 mail.properties (root's, and the server's copy).
+ * The bake runs in the suite's own namespace: a user's image under galley/sailing-hvm with the
+ * very tag and fingerprint of this bake is neither taken as a skip, nor retagged, nor removed.
  */
 class SailingImageMailTest {
     private static final Path REPO = Path.of(System.getProperty("galley.repo", ".")).toAbsolutePath();
@@ -72,16 +73,19 @@ class SailingImageMailTest {
                     .contains("found in the queue of smtp.internalsapsailing.com")
                     .contains("for galley-verify@sapsailing.com");
 
-            String inImage = inImage(imageId, "stat -c '%U %a' /home/sailing/servers/server/configuration/mail.properties;"
-                    + " echo ---; cat /home/sailing/servers/server/configuration/mail.properties; echo ---;"
-                    + " cat /root/.bash_history /root/.ash_history 2>/dev/null; echo ---;"
-                    + " grep -rlF -e '" + key + "' -e '" + password + "' /root /tmp /var/log /var/spool /etc 2>/dev/null; true");
+            String inImage = inImage(imageId, "stat -c '%U %a' /home/sailing/servers/server/configuration/mail.properties"
+                    + " /root/mail.properties; echo ---; cat /home/sailing/servers/server/configuration/mail.properties;"
+                    + " echo ---; cat /root/.bash_history /root/.ash_history 2>/dev/null; echo ---;"
+                    + " grep -rlF -e '" + key + "' -e '" + password + "' /root /tmp /var/log /var/spool /etc 2>/dev/null"
+                    + " | grep -vx /root/mail.properties; echo ---; cmp /root/mail.properties"
+                    + " /home/sailing/servers/server/configuration/mail.properties && echo same");
             String[] parts = inImage.split("---\n", -1);
-            assertThat(parts[0].strip()).isEqualTo("sailing 600");
+            assertThat(parts[0].strip()).isEqualTo("sailing 600\nroot 600");
             assertThat(parts[1]).contains("mail.smtp.password = " + password + "\n", "mail.smtp.user = AKIAIOSFODNN7EXAMPLE\n",
-                    "mail.smtp.host = email-smtp.eu-west-1.amazonaws.com\n");
+                    "mail.smtp.host = email-smtp.eu-west-1.amazonaws.com\n", "mail.transport.protocol = smtp\n");
             assertThat(parts[2]).as("root's shell history").doesNotContain(key, password);
-            assertThat(parts[3].strip()).as("files holding a secret outside mail.properties").isEmpty();
+            assertThat(parts[3].strip()).as("files holding a secret outside the two mail.properties").isEmpty();
+            assertThat(parts[4].strip()).as("the server's copy is /root/mail.properties").isEqualTo("same");
 
             InspectImageResponse image = DockerClientFactory.instance().client().inspectImageCmd(imageId).exec();
             String imageConfig = image.getConfig().getLabels() + " " + List.of(image.getConfig().getEnv())
@@ -125,8 +129,10 @@ class SailingImageMailTest {
         static UserImage beside(Path specFile) {
             ImageSpec spec = SpecLoader.load(specFile, "docker");
             String fingerprint;
+            SecretStore secrets = SecretStore.withAws();
+            secrets.preload(spec, "docker");
             try (DockerTarget plain = new DockerTarget()) {
-                fingerprint = Preflight.of(spec, plain, null).fingerprint();
+                fingerprint = Preflight.of(spec, plain, null, secrets).fingerprint();
             }
             String tag = ImageNames.dockerTag(ImageNames.render(spec, fingerprint, Instant.now()));
             String reference = "galley/sailing-hvm:" + tag;

@@ -40,6 +40,13 @@ public final class DockerResources {
         }
     }
 
+    /** Removes images the test made itself, carrying a label value no one else uses (e.g. its run's UUID). */
+    public static void removeImagesOfThisRun(String label, String uniqueValue) {
+        for (Image i : DockerGuard.client().listImagesCmd().withLabelFilter(Map.of(label, uniqueValue)).exec()) {
+            DockerGuard.client().removeImageCmd(i.getId()).withForce(true).exec();
+        }
+    }
+
     public static void removeContainers(String label, String value) {
         for (Container c : containers(label, value)) {
             DockerGuard.client().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();

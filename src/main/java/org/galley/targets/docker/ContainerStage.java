@@ -60,7 +60,7 @@ final class ContainerStage implements Stage {
                 .createNetworkCmdModifier(c -> c.withName(networkName).withLabels(labels)).build();
         networkId = network.getId();
         ctx.ledger().created(NETWORK, networkId, Map.of("name", networkName));
-        GenericContainer<?> svc = NetworkServices.create(d, network, labels, ctx.buildId);
+        GenericContainer<?> svc = NetworkServices.create(d, network, labels, ctx.buildId, ctx.secrets);
         services = svc;
         smartHost = d.smartHost();
         servicesId = Machines.started(ctx, svc, "services");

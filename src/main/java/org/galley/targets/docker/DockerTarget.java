@@ -101,7 +101,8 @@ public final class DockerTarget implements Target {
     public Source resolveSource(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);
         if (d.newestOf() != null) {
-            Optional<Artifact> newest = newest(lineage(d.newestOf()));
+            // A lineage by tag may start from an image made outside galley (the team's own), which is only read.
+            Optional<Artifact> newest = newest(lineage(d.newestOf()), d.newestOf().spec() == null);
             if (newest.isPresent()) {
                 sourceImage = newest.get().name();
                 return new Source(newest.get().id(), newest);
@@ -119,12 +120,12 @@ public final class DockerTarget implements Target {
 
     @Override
     public Optional<Artifact> findExisting(ImageSpec spec, String fingerprint) {
-        return newest(Map.of(Labels.FINGERPRINT, fingerprint, Labels.SPEC, spec.name()));
+        return newest(Map.of(Labels.FINGERPRINT, fingerprint, Labels.SPEC, spec.name()), false);
     }
 
     @Override
     public Optional<Artifact> findNewest(ImageSpec spec) {
-        return newest(Map.of(Labels.SPEC, spec.name()));
+        return newest(Map.of(Labels.SPEC, spec.name()), false);
     }
 
     /** Labels for everything a build makes: galley's, and the namespace when there is one. */
@@ -179,15 +180,22 @@ public final class DockerTarget implements Target {
         return namespace == null ? repository : namespace + "/" + repository;
     }
 
-    /** The newest released image with these labels in this run's namespace (or in none). */
-    private Optional<Artifact> newest(Map<String, String> labels) {
-        List<Image> images = client().listImagesCmd().withLabelFilter(scoped(labels)).exec();
-        return images.stream().filter(DockerTarget::released)
-                .filter(i -> namespace != null || i.getLabels() == null || !i.getLabels().containsKey(Labels.NAMESPACE))
+    /**
+     * The newest released image with these labels in this run's namespace (or in none);
+     * {@code outsideToo}: images of no namespace count as well.
+     */
+    private Optional<Artifact> newest(Map<String, String> labels, boolean outsideToo) {
+        List<Image> images = client().listImagesCmd().withLabelFilter(outsideToo ? labels : scoped(labels)).exec();
+        return images.stream().filter(DockerTarget::released).filter(i -> visible(i, outsideToo))
                 .max(Comparator.comparing(Image::getCreated))
                 .map(i -> new Artifact(i.getId(), Arrays.stream(i.getRepoTags())
                         .filter(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX)).findFirst().orElse(i.getId()),
                         i.getLabels() == null ? Map.of() : i.getLabels()));
+    }
+
+    private boolean visible(Image i, boolean outsideToo) {
+        String of = i.getLabels() == null ? null : i.getLabels().get(Labels.NAMESPACE);
+        return java.util.Objects.equals(of, namespace) || (outsideToo && of == null);
     }
 
     /** An image with a release tag; a candidate of a crashed build never counts as built. */

@@ -39,6 +39,13 @@ final class PostfixQueue implements SmartHostQueue {
         return host;
     }
 
+    /** The certificate of the smart host's login port, when the spec gave it a login. */
+    @Override
+    public Optional<String> certificate() throws Exception {
+        ExecResult pem = services.execInContainer("cat", NetworkServices.CERTIFICATE);
+        return pem.getExitCode() == 0 ? Optional.of(pem.getStdout()) : Optional.empty();
+    }
+
     @Override
     public Optional<String> find(String token) throws Exception {
         ExecResult list = exec("postqueue", "-j");

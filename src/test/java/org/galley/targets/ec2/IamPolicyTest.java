@@ -41,7 +41,7 @@ class IamPolicyTest {
     @Test
     void policyGrantsOnlyActionsOfTheServicesGalleyCalls() {
         assertThat(ApiRecorder.policyActions()).isNotEmpty()
-                .allMatch(a -> a.matches("(ec2|ssm|sts|secretsmanager|s3):[A-Z][A-Za-z0-9]+"));
+                .allMatch(a -> a.matches("(ec2|ssm|sts|secretsmanager|kms|s3):[A-Z][A-Za-z0-9]+"));
     }
 
     @Test
