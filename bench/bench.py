@@ -26,6 +26,8 @@ JSA = REPO / "target" / "galley.jsa"
 BASE_IMAGE = "galley/debian-sshd:bookworm"
 BENCH_IMAGE = "galley/bench-sshd:bookworm"
 LABEL = "org.galley.bench=true"
+# The bench's own Docker namespace: its bakes, skips and image removals never see anyone else's images.
+NAMESPACE = f"galley-bench-{os.getpid()}"
 ENV = dict(os.environ, TESTCONTAINERS_RYUK_DISABLED="true", TESTCONTAINERS_HOST_OVERRIDE="localhost")
 JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 # Ansible needs Python on the target; the base image has none and no registry or mirror
@@ -246,14 +248,16 @@ def bench_spec(name, src="ami-specs/sailing-hvm.yaml"):
 def galley_build(specs, *extra, tag):
     logs = OUT / "logs" / tag
     dt, r = timed([str(REPO / "bin" / "galley"), "build", *map(str, specs), "-q", "--output", "json",
-                   "--manifest", str(OUT / "bake-manifest.json"), "--log-dir", str(logs), *extra])
+                   "--manifest", str(OUT / "bake-manifest.json"), "--log-dir", str(logs),
+                   "--docker-namespace", NAMESPACE, *extra])
     builds = json.loads(r.stdout)["builds"]
     return dt, builds, logs
 
 
 def remove_images(spec_names):
     for name in spec_names:
-        ids = sh(["docker", "images", "-q", "--filter", f"label=org.galley.spec={name}"]).stdout.split()
+        ids = sh(["docker", "images", "-q", "--filter", f"label=org.galley.spec={name}",
+                  "--filter", f"label=org.galley.namespace={NAMESPACE}"]).stdout.split()
         if ids:
             sh(["docker", "rmi", "-f", *sorted(set(ids))], check=False)
 

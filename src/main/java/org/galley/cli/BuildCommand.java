@@ -12,6 +12,7 @@ import org.galley.bake.BuildResult;
 import org.galley.bake.Manifest;
 import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.LedgerStore;
 import org.galley.pipeline.OnError;
 import org.galley.targets.Target;
 import org.galley.targets.TargetSettings;
@@ -81,12 +82,20 @@ final class BuildCommand extends Commands {
     @CommandLine.Mixin
     ConsoleOptions console;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Option(names = "--no-first-boot",
             description = "skip booting the candidate image and verifying it again before it is released")
     boolean noFirstBoot;
 
     @CommandLine.Mixin
     LedgerOptions ledger;
+
+    @Option(names = "--no-wait",
+            description = "when another runner is baking the same spec (its bake lock in the ledger is held), fail at"
+                    + " once (exit 4) instead of waiting for it and then skipping by fingerprint")
+    boolean noWait;
 
     @Option(names = "--resume", paramLabel = "BUILD_ID",
             description = "continue a build that failed with --on-error=abort on the builder it kept, skipping the"
@@ -132,20 +141,24 @@ final class BuildCommand extends Commands {
         for (ImageSpec s : specs) engines.add(new BuildEngine(console.listener(err(), many ? s.name() : null)));
         TargetSettings base = aws.settings();
         TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
-                hostKeys, base.pollInterval(), null, waits);
+                hostKeys, base.pollInterval(), null, waits, docker.namespace);
         var prompt = onError == OnError.ask
                 ? new TerminalPrompt(err(), new java.io.BufferedReader(System.console().reader())) : null;
         // Every target is made before any build starts, so a bad setting stops them all.
         List<Target> targets = new ArrayList<>();
         List<BuildResult> results;
+        // An unreachable shared ledger stops the run here, before any target is made.
+        LedgerStore store = ledger.open(aws);
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
+            BuildOptions options = new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout),
+                    logDir, !noFirstBoot).withLedger(store).withResume(resume).withNoWait(noWait)
+                    .withPrompt(prompt);
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
-                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()),
-                            new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir,
-                                    !noFirstBoot).withLedger(ledger.dir).withResume(resume).withPrompt(prompt)));
+                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()), options));
         } finally {
             targets.forEach(Target::close);
+            store.close();
         }
         if (output.equals("json")) {
             printJson(results);

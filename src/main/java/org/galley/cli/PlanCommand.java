@@ -31,6 +31,9 @@ final class PlanCommand extends Commands {
     @CommandLine.Mixin
     AwsOptions aws;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Override
     int execute() {
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
@@ -43,7 +46,7 @@ final class PlanCommand extends Commands {
         // Sources are read as a build would: a rotated secret shows as a change, a missing one as exit 2.
         SecretStore secrets = SecretStore.withAws(aws.config());
         secrets.preload(spec, target);
-        try (Target t = Targets.create(target, aws.settings())) {
+        try (Target t = Targets.create(target, aws.settings().withDockerNamespace(docker.namespace))) {
             try {
                 pre = Preflight.of(spec, t, null, secrets);
                 o.println("source: " + pre.source().id());

@@ -54,6 +54,18 @@ public sealed interface Check {
     }
 
     /**
+     * The seed's smtper test of a submission port: a login before STARTTLS must be refused
+     * (probed with a made-up user, never the real password), and after STARTTLS the user in
+     * {@code credentials} ({@code user:password}, a file on the builder) must log in. The
+     * server's certificate is verified against the system's CAs and {@code host}, or pinned to
+     * {@code certificate} (a PEM file on the builder) when given.
+     */
+    record SmtpTlsLoginCheck(String name, String host, int port, String credentials, String certificate, String via,
+                             int timeoutSeconds, Location at) implements Check {
+        public String type() { return "smtp-tls-login"; }
+    }
+
+    /**
      * Passes when every {@code expect} value is among the {@code recordType} records of {@code record}
      * and one record holds every {@code contains} term (split at white space and ';': SPF mechanisms,
      * DMARC tags), at {@code resolver} (host[:port]; null: the system's resolver). Queried from galley.
@@ -68,6 +80,6 @@ public sealed interface Check {
         public String type() { return "dns"; }
     }
 
-    List<String> TYPES = List.of("command", "file", "mail-relay", "smtp-login", "dns");
+    List<String> TYPES = List.of("command", "file", "mail-relay", "smtp-login", "smtp-tls-login", "dns");
     List<String> DNS_TYPES = List.of("A", "AAAA", "CNAME", "MX", "PTR", "TXT", "SPF", "NS");
 }

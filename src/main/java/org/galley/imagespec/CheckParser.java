@@ -89,6 +89,7 @@ public final class CheckParser {
             }
             case "mail-relay" -> mailRelay(name, b, f, problems);
             case "smtp-login" -> smtpLogin(name, b, f, problems);
+            case "smtp-tls-login" -> smtpTlsLogin(name, b, f, problems);
             case "dns" -> dns(name, b, f, problems);
             default -> throw new IllegalStateException(type);
         };
@@ -122,6 +123,26 @@ public final class CheckParser {
         String path = saslPasswd != null ? saslPasswd : properties != null ? properties : DEFAULT_PROPERTIES;
         return new Check.SmtpLoginCheck(name != null ? name : "smtp-login with " + path, path, host, port,
                 via != null ? via : "builder", timeout == null ? 30 : timeout, f.at(), from);
+    }
+
+    private static Check smtpTlsLogin(String name, Fields b, Fields f, Problems problems) {
+        Integer port = b.integer("port", 1, 65535);
+        if (!b.has("port")) {
+            problems.add(b.at(), "'smtp-tls-login' check is missing the required key 'port' (the SMTP port, e.g. 1025)");
+        }
+        if (!b.has("credentials")) {
+            problems.add(b.at(), "'smtp-tls-login' check is missing the required key 'credentials' (a file on the"
+                    + " builder holding user:password)");
+        }
+        String host = b.string("host");
+        String credentials = absolute(b, "credentials", problems);
+        String certificate = absolute(b, "certificate", problems);
+        String via = b.choice("via", List.of("builder", "galley"));
+        Integer timeout = b.integer("timeout", 1, 600);
+        String server = host != null ? host : "localhost";
+        return new Check.SmtpTlsLoginCheck(name != null ? name : "smtp-tls-login on " + server + ":" + port, server,
+                port == null ? 25 : port, credentials, certificate, via != null ? via : "builder",
+                timeout == null ? 30 : timeout, f.at());
     }
 
     private static String absolute(Fields b, String key, Problems problems) {

@@ -15,5 +15,8 @@ public final class Labels {
     /** When a temporary resource may be removed by any sweep, running build or not (ISO-8601 instant). */
     public static final String EXPIRES = "org.galley.expires";
 
+    /** Dry runs under --docker-namespace: whose images, containers and networks these are. */
+    public static final String NAMESPACE = "org.galley.namespace";
+
     private Labels() {}
 }

@@ -19,6 +19,7 @@ import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.SshdContainer;
 import org.galley.testing.TeamServerImage;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class SailingImageUpgradeTest {
     @AfterAll
     static void removeTheTestsImages() {
         DockerResources.removeImages(Labels.SPEC, SPEC);
-        DockerResources.removeImages(SshdContainer.LABEL, RUN);
+        DockerResources.removeImagesOfThisRun(SshdContainer.LABEL, RUN);
     }
 
     private Path spec() throws Exception {
@@ -91,7 +92,7 @@ class SailingImageUpgradeTest {
         String theirs = TeamServerImage.make("galley-test/sailing-team-server", RUN.substring(0, 8), TYPE,
                 "SAP Sailing Analytics 2.23", RUN);
         BuildResult r;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(TestNamespace.NAME)) {
             r = new BuildEngine(BuildListener.NONE).build(SpecLoader.load(spec()), target, new SecretStore(null),
                     new BuildOptions("docker", false, OnError.cleanup, null, Duration.ofSeconds(60)));
         }

@@ -10,6 +10,7 @@ import org.galley.targets.Labels;
 import org.galley.testing.DockerResources;
 import org.galley.testing.Leaks;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +35,9 @@ class InitCommandTest {
             }
             CliRun bake = CliRun.of("build", dir.resolve("ami-specs/" + name + ".yaml").toString(), "--target", "docker",
                     "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString(),
-                    "--ledger-dir", dir.resolve("ledger").toString(), "-q");
+                    "--ledger-dir", dir.resolve("ledger").toString(), "-q", "--docker-namespace", TestNamespace.NAME);
             assertThat(bake.exit()).as(bake.toString()).isZero();
-            assertThat(bake.out()).contains(name + ": baked galley/" + name + ":");
+            assertThat(bake.out()).contains(name + ": baked " + TestNamespace.NAME + "/galley/" + name + ":");
         } finally {
             DockerResources.removeImages(Labels.SPEC, name);
         }

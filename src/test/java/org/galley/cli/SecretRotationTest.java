@@ -24,6 +24,7 @@ import org.galley.testing.DockerResources;
 import org.galley.testing.MotoServer;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,9 @@ class SecretRotationTest {
         if (args[0].equals("build")) {
             all.addAll(List.of("--manifest", tmp.resolve("manifest.json").toString(), "--log-dir",
                     tmp.resolve("logs").toString(), "--ledger-dir", tmp.resolve("ledger").toString(), "--no-first-boot"));
+        }
+        if (args[0].equals("build") || args[0].equals("plan")) {
+            all.addAll(List.of(TestNamespace.option()));
         }
         return all.toArray(String[]::new);
     }

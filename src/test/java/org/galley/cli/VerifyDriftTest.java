@@ -11,6 +11,7 @@ import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.SshKeys;
 import org.galley.testing.SshdContainer;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class VerifyDriftTest {
 
     private String bake() throws Exception {
         CliRun build = CliRun.of("build", SPEC, "--target", "docker", "--no-first-boot", "--manifest",
-                tmp.resolve("manifest.json").toString(), "--log-dir", tmp.resolve("logs").toString());
+                tmp.resolve("manifest.json").toString(), "--log-dir", tmp.resolve("logs").toString(),
+                "--docker-namespace", TestNamespace.NAME);
         assertThat(build.exit()).as(build.toString()).isZero();
         JsonNode entry = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile()).path("builds").get(0);
         DockerResources.assertNothingLabelled(Labels.BUILD_ID, entry.path("packer_run_uuid").asText());

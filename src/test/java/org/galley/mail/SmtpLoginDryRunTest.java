@@ -16,6 +16,7 @@ import org.galley.testing.DockerResources;
 import org.galley.testing.Leaks;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,8 @@ class SmtpLoginDryRunTest {
         Path manifest = tmp.resolve("manifest.json");
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), "build",
                 Repo.file("src/test/resources/mail/login/" + spec).toString(), "--target", "docker", "--no-first-boot",
-                "--manifest", manifest.toString(), "--log-dir", tmp.resolve("logs").toString());
+                "--manifest", manifest.toString(), "--log-dir", tmp.resolve("logs").toString(),
+                "--docker-namespace", TestNamespace.NAME);
         JsonNode builds = JSON.readTree(manifest.toFile()).path("builds");
         return new Build(code, out.toString(), err.toString(), builds.get(builds.size() - 1));
     }

@@ -13,6 +13,7 @@ import org.galley.testing.DockerResources;
 import org.galley.testing.Leaks;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.galley.testing.Trees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class InstallIT {
             assertThat(box.must("/root/sailing", "galley validate ami-specs/sailing-hvm.yaml"))
                     .contains("ami-specs/sailing-hvm.yaml: ok");
             String bake = box.must("/tmp", "galley init " + name + " && galley build ami-specs/" + name + ".yaml"
-                    + " --target docker --no-color");
-            assertThat(bake).contains(name + ": baked galley/" + name + ":");
+                    + " --target docker --no-color --docker-namespace " + TestNamespace.NAME);
+            assertThat(bake).contains(name + ": baked " + TestNamespace.NAME + "/galley/" + name + ":");
         } finally {
             DockerResources.removeImages(Labels.SPEC, name);
         }

@@ -58,6 +58,10 @@ public final class ChildGalley {
         return alive;
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public int await(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();

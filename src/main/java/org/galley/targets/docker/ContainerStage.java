@@ -20,6 +20,9 @@ import org.testcontainers.containers.Network;
  */
 final class ContainerStage implements Stage {
     static final String NETWORK = "docker.network";
+    /** How long cleanup looks for a network whose create was in flight when the build was stopped. */
+    private static final int LATE_NETWORK_TRIES = 10;
+    private static final java.time.Duration LATE_NETWORK_PAUSE = java.time.Duration.ofMillis(300);
 
     private final DockerTarget target;
     private final Machines machines;
@@ -50,7 +53,7 @@ final class ContainerStage implements Stage {
             return;
         }
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
-        Map<String, String> labels = Machines.labels(ctx);
+        Map<String, String> labels = machines.labels(ctx);
         networkName = "galley-" + ctx.buildId;
         ctx.ledger().intent(NETWORK, networkName, Map.of());
         Network network = Network.builder()
@@ -97,7 +100,7 @@ final class ContainerStage implements Stage {
     /** The smart host's queue while this build runs it (not after a resume). */
     java.util.Optional<org.galley.checks.SmartHostQueue> smartHostQueue() {
         if (services == null || smartHost == null) return java.util.Optional.empty();
-        return java.util.Optional.of(new PostfixQueue(services, smartHost));
+        return java.util.Optional.of(new PostfixQueue(target.client(), services, smartHost));
     }
 
     void reboot(BuildContext ctx) {
@@ -113,15 +116,29 @@ final class ContainerStage implements Stage {
         machines.remove(ctx, builderId, "builder");
         machines.remove(ctx, servicesId, "services");
         machines.sweep(ctx);
-        if (networkName != null) {
+        if (networkName == null) return;
+        // A create cut short by an interrupt is still finished by the engine a moment later.
+        int tries = networkId == null ? LATE_NETWORK_TRIES : 1;
+        for (int i = 0; i < tries; i++) {
             try {
                 target.client().removeNetworkCmd(networkName).exec();
                 if (networkId != null) ctx.ledger().removed(NETWORK, networkId);
+                return;
             } catch (NotFoundException e) {
-                // already gone
+                pause(i < tries - 1);
             } catch (RuntimeException e) {
                 ctx.leftover("network " + networkName + ": remove with docker network rm " + networkName);
+                return;
             }
+        }
+    }
+
+    private static void pause(boolean more) {
+        if (!more) return;
+        try {
+            Thread.sleep(LATE_NETWORK_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -171,9 +171,9 @@ final class Machines {
                 + (s.getExitCodeLong() != null && !Boolean.TRUE.equals(s.getRunning()) ? " (exit " + s.getExitCodeLong() + ")" : "");
     }
 
-    static Map<String, String> labels(BuildContext ctx) {
-        return Map.of(Labels.MANAGED, "true", Labels.BUILD_ID, ctx.buildId, Labels.SPEC, ctx.spec.name(),
-                Labels.EXPIRES, ctx.started.plus(Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString());
+    Map<String, String> labels(BuildContext ctx) {
+        return target.scoped(Map.of(Labels.MANAGED, "true", Labels.BUILD_ID, ctx.buildId, Labels.SPEC, ctx.spec.name(),
+                Labels.EXPIRES, ctx.started.plus(Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString()));
     }
 
     /** Removes a machine (or the services container); what cannot be removed is reported with the command. */

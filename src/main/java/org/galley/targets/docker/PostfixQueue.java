@@ -1,5 +1,6 @@
 package org.galley.targets.docker;
 
+import com.github.dockerjava.api.DockerClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.galley.checks.SmartHostQueue;
 import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.ExecInContainerPattern;
 import org.testcontainers.containers.GenericContainer;
 
 /**
@@ -17,12 +19,19 @@ import org.testcontainers.containers.GenericContainer;
 final class PostfixQueue implements SmartHostQueue {
     private static final Pattern ENTRY = Pattern.compile("\"queue_name\": *\"([^\"]+)\", *\"queue_id\": *\"([^\"]+)\"");
     private static final Pattern RECIPIENT = Pattern.compile("\"address\": *\"([^\"]+)\"");
+    private final DockerClient client;
     private final GenericContainer<?> services;
     private final String host;
 
-    PostfixQueue(GenericContainer<?> services, String host) {
+    /** @param client the target's bounded client, so a stuck engine fails the check instead of hanging it */
+    PostfixQueue(DockerClient client, GenericContainer<?> services, String host) {
+        this.client = client;
         this.services = services;
         this.host = host;
+    }
+
+    private ExecResult exec(String... command) throws Exception {
+        return ExecInContainerPattern.execInContainer(client, services.getContainerInfo(), command);
     }
 
     @Override
@@ -39,12 +48,12 @@ final class PostfixQueue implements SmartHostQueue {
 
     @Override
     public Optional<String> find(String token) throws Exception {
-        ExecResult list = services.execInContainer("postqueue", "-j");
+        ExecResult list = exec("postqueue", "-j");
         if (list.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + list.getStderr());
         for (String line : list.getStdout().lines().toList()) {
             Matcher e = ENTRY.matcher(line);
             if (!e.find()) continue;
-            ExecResult mail = services.execInContainer("postcat", "-hbq", e.group(2));
+            ExecResult mail = exec("postcat", "-hbq", e.group(2));
             if (mail.getExitCode() == 0 && mail.getStdout().contains(token)) {
                 List<String> to = new ArrayList<>();
                 Matcher r = RECIPIENT.matcher(line);
