@@ -17,7 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from common import (ENV, GALLEY, JAR, JSA, JVM, OUT, REPO, Host, bench_spec, galley_build, log, med, prepare,
+from common import (ENV, GALLEY, JAR, JSA, JVM, NAMESPACE, OUT, REPO, Host, bench_spec, galley_build, log, med, prepare,
                     remove_bench_containers, remove_images, sh, ssh_spec, stage_times, timed)
 
 FLOOR = REPO / "bench" / "docker-floor.sh"
@@ -161,7 +161,7 @@ def bench_dev(keys, n):
     spec = bench_spec("bench-dev", into=d)
     recipe = d / "recipes" / "sendmail-smart-host.yaml"
     dev = subprocess.Popen([str(GALLEY), "dev", str(spec), "--no-color", "--log-dir", str(OUT / "logs" / "dev"),
-                            "--ledger-dir", str(OUT / "ledger")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            "--ledger-dir", str(OUT / "ledger"), "--docker-namespace", NAMESPACE], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, env=ENV)
     floor = subprocess.Popen([str(FLOOR), "--serve-checks", str(keys)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)

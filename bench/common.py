@@ -21,6 +21,8 @@ GALLEY = REPO / "bin" / "galley"
 BASE_IMAGE = "galley/debian-sshd:bookworm"
 BENCH_IMAGE = "galley/bench-sshd:bookworm"
 LABEL = "org.galley.bench=true"
+# The bench's own Docker namespace: its bakes, skips and image removals never see anyone else's images.
+NAMESPACE = f"galley-bench-{os.getpid()}"
 ENV = dict(os.environ, TESTCONTAINERS_RYUK_DISABLED="true", TESTCONTAINERS_HOST_OVERRIDE="localhost")
 JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 # Ansible needs Python on the target; the base image has none and no registry or mirror
@@ -157,7 +159,8 @@ def galley_build(specs, *extra, tag, java=None):
     """`galley build` through bin/galley (or `java` args instead), with its log in OUT/logs/tag."""
     logs = OUT / "logs" / tag
     cmd = (java or [str(GALLEY)]) + ["build", *map(str, specs), "-q", "--output", "json",
-                                     "--manifest", str(OUT / "bake-manifest.json"), "--log-dir", str(logs), *extra]
+                                     "--manifest", str(OUT / "bake-manifest.json"), "--log-dir", str(logs),
+                                     "--docker-namespace", NAMESPACE, *extra]
     dt, r = timed(cmd)
     builds = json.loads(r.stdout)["builds"]
     return dt, builds, logs
@@ -176,7 +179,8 @@ def stage_times(logfile):
 
 def remove_images(spec_names):
     for name in spec_names:
-        ids = sh(["docker", "images", "-q", "--filter", f"label=org.galley.spec={name}"]).stdout.split()
+        ids = sh(["docker", "images", "-q", "--filter", f"label=org.galley.spec={name}",
+                  "--filter", f"label=org.galley.namespace={NAMESPACE}"]).stdout.split()
         if ids:
             sh(["docker", "rmi", "-f", *sorted(set(ids))], check=False)
 

@@ -4,13 +4,5 @@
 # waits. Needs moto (.ci/setup-machine.sh), Docker and galley/debian-sshd:bookworm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost AWS_EC2_METADATA_DISABLED=true
-MOTO=${GALLEY_MOTO:-/opt/galley-moto/bin/moto_server}
-mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$MOTO" -H 127.0.0.1 -p "$PORT" >target/bench-moto.log 2>&1 &
-MOTO_PID=$!
-trap 'kill $MOTO_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break; sleep 0.1; done
-java -Dgalley.repo="$PWD" -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
-  org.galley.bench.Ec2MotoBench "http://127.0.0.1:$PORT"
+. bench/moto.sh
+java -Dgalley.repo="$PWD" -cp "$BENCH_CP" org.galley.bench.Ec2MotoBench "$MOTO_URL"

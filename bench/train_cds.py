@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from common import (ENV, GALLEY, JAR, JVM, OUT, REPO, Host, bench_spec, log, prepare, remove_bench_containers,
+from common import (ENV, GALLEY, JAR, JVM, NAMESPACE, OUT, REPO, Host, bench_spec, log, prepare, remove_bench_containers,
                     remove_images, ssh_spec, timed)
 
 LIST = REPO / "bin" / "galley.classlist"
@@ -35,7 +35,7 @@ def dev_session(listfile):
     d = OUT / "train-dev"
     spec = bench_spec("bench-cds-dev", into=d)
     p = subprocess.Popen(java(listfile) + ["dev", str(spec), "--no-color", "--log-dir", str(OUT / "logs" / "train"),
-                                           "--ledger-dir", str(OUT / "ledger")],
+                                           "--ledger-dir", str(OUT / "ledger"), "--docker-namespace", NAMESPACE],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
     touched = False
     for line in p.stdout:
@@ -77,7 +77,8 @@ def main():
         log("training: dry-run bake")
         bake = bench_spec("bench-cds-train")
         timed(java(listfile()) + ["build", str(bake), "--force", "-q", "--manifest", str(OUT / "train-manifest.json"),
-                                  "--log-dir", str(OUT / "logs" / "train"), "--ledger-dir", str(OUT / "ledger")])
+                                  "--log-dir", str(OUT / "logs" / "train"), "--ledger-dir", str(OUT / "ledger"),
+                                  "--docker-namespace", NAMESPACE])
         log("training: dev session with one iteration")
         dev_session(listfile())
     finally:

@@ -2,7 +2,10 @@
 # Builds galley's local test images with debootstrap + docker import (no image
 # registry is reachable). Reuses an image that already exists.
 #   galley/debian-sshd:bookworm   builder base: sshd, sudo, sendmail-cf, m4, make
-#   galley/postfix:bookworm       smart host: postfix, dnsmasq, sasl
+#   galley/postfix:bookworm       smart host: postfix, dnsmasq, sasl (and sudo: an EC2 stand-in for the
+#                                 postfix images of the nightly workflow's test)
+#   galley/debian-jre:bookworm    a clean Debian with a Java 17 runtime: the install tests' machine and
+#                                 the base of the galley/galley image (images/galley-image.sh)
 set -euo pipefail
 
 # The Debian mirror is read from the machine's apt sources, never hard-coded.
@@ -36,4 +39,5 @@ build() {
 }
 
 build galley/debian-sshd:bookworm openssh-server,sudo,sendmail-bin,sendmail-cf,m4,make,procps,ca-certificates
-build galley/postfix:bookworm postfix,procps,dnsmasq-base,sasl2-bin,libsasl2-modules,openssh-server,ca-certificates
+build galley/postfix:bookworm postfix,procps,dnsmasq-base,sasl2-bin,libsasl2-modules,openssh-server,ca-certificates,sudo
+build galley/debian-jre:bookworm openjdk-17-jre-headless,ca-certificates

@@ -12,14 +12,15 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The one way galley builds an AWS client: the run's endpoint and region, one shared HTTP
- * client, the retry and rate policy, and the run's interceptors. Every service galley
- * calls (EC2, SSM, STS, Secrets Manager) is built here, so they all agree.
+ * client, the retry and rate policy, timeouts on every call, and the run's interceptors.
+ * Every service galley calls (EC2, SSM, STS, Secrets Manager, S3 for the shared ledger) is
+ * built here, so they all agree.
  */
 public class AwsClients implements AutoCloseable {
     private final AwsConfig config;
     private final Region region;
     private final SdkHttpClient http = UrlConnectionHttpClient.create();
-    private final AwsPolicy policy = new AwsPolicy();
+    private final AwsPolicy policy;
 
     /**
      * @param specRegion the spec's region, used when the config names none
@@ -28,6 +29,7 @@ public class AwsClients implements AutoCloseable {
     public AwsClients(AwsConfig config, String specRegion) {
         this.config = config;
         this.region = resolveRegion(config.region() != null ? config.region() : specRegion);
+        this.policy = new AwsPolicy(config);
     }
 
     private static Region resolveRegion(String given) {
@@ -54,9 +56,14 @@ public class AwsClients implements AutoCloseable {
         return url == null || url.isBlank() ? null : URI.create(url);
     }
 
-    /** A builder of any service's client, set up for this run in {@code regionId}. */
+    /**
+     * A builder of any service's client, set up for this run in {@code regionId}. Every call
+     * is bounded: an attempt by the config's attempt timeout, the call with its retries by
+     * the call timeout, and one that runs out fails naming the call (see {@link AwsPolicy}).
+     */
     public <B extends AwsClientBuilder<B, C>, C> C build(B builder, String regionId) {
-        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder().retryStrategy(AwsPolicy.retries());
+        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder().retryStrategy(AwsPolicy.retries())
+                .apiCallAttemptTimeout(config.attemptTimeout()).apiCallTimeout(config.callTimeout());
         o.addExecutionInterceptor(policy);
         config.interceptors().forEach(o::addExecutionInterceptor);
         builder.region(Region.of(regionId)).overrideConfiguration(o.build());

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -36,6 +38,11 @@ public final class AwsPolicy implements ExecutionInterceptor {
             .build();
 
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final AwsConfig config;
+
+    AwsPolicy(AwsConfig config) {
+        this.config = config;
+    }
 
     static RetryStrategy retries() {
         return RETRIES;
@@ -94,6 +101,26 @@ public final class AwsPolicy implements ExecutionInterceptor {
             failures.add((service == null ? "" : service.toLowerCase() + ":") + op + " " + (code == null ? s.statusCode() : code)
                     + " (request id " + s.requestId() + ")");
         }
+    }
+
+    /**
+     * A call that ran out of time names itself, the endpoint and the bound, instead of the
+     * SDK's "Client execution did not complete before the specified timeout configuration".
+     */
+    @Override
+    public Throwable modifyException(Context.FailedExecution context, ExecutionAttributes attributes) {
+        Throwable e = context.exception();
+        boolean call = e instanceof ApiCallTimeoutException;
+        if (!call && !(e instanceof ApiCallAttemptTimeoutException)) return e;
+        String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+        String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        String name = (service == null ? "" : service.toLowerCase() + ":") + op;
+        Duration bound = call ? config.callTimeout() : config.attemptTimeout();
+        String endpoint = context.httpRequest().map(r -> r.protocol() + "://" + r.host() + ":" + r.port()).orElse("AWS");
+        String message = name + " to " + endpoint + " did not answer within " + bound.toSeconds() + " s"
+                + (call ? " (retries included)" : "") + "; the AWS endpoint is unreachable or stuck";
+        // The SDK insists on the same exception type back; only the message changes.
+        return call ? ApiCallTimeoutException.create(message, e) : ApiCallAttemptTimeoutException.create(message, e);
     }
 
     List<String> failures() {

@@ -16,6 +16,8 @@ import org.galley.targets.StagePlan;
 final class ApplyStage implements Stage {
     private final StagePlan.Reboot reboot;
     private volatile BuilderReboot reboots;
+    /** Steps that passed in this run: a retried stage (--on-error=ask) continues at the one that failed. */
+    private int passed;
 
     ApplyStage(StagePlan.Reboot reboot) {
         this.reboot = reboot;
@@ -28,16 +30,18 @@ final class ApplyStage implements Stage {
 
     @Override
     public void run(BuildContext ctx) throws Exception {
-        reboots = new BuilderReboot(ctx, reboot);
+        if (reboots == null) reboots = new BuilderReboot(ctx, reboot);
         StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
                 (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
         List<Recipe> recipes = ctx.spec.recipes();
+        int index = 0;
         for (int r = 0; r < recipes.size(); r++) {
             Recipe recipe = recipes.get(r);
             // One round trip asks every step from here on whether it has anything to do; asked
             // again at a recipe's start once a step has changed something since.
             if (r == 0 || runner.stale()) probe(ctx, runner, recipes.subList(r, recipes.size()));
             for (Step step : recipe.steps()) {
+                if (index++ < passed) continue;
                 ctx.checkCancelled(name());
                 String label = recipe.name() + " / " + step.meta().label();
                 ctx.listener.stepStarted(recipe.name(), step.meta().label());
@@ -53,6 +57,7 @@ final class ApplyStage implements Stage {
                             + ") failed: " + msg, e);
                 }
                 ctx.addStep(result);
+                passed++;
             }
         }
     }

@@ -23,9 +23,20 @@ public final class Changes {
             else if (a == null) state = "removed";
             else state = short12(a).equals(short12(b)) ? "unchanged" : "changed";
             if (k.equals("source") && state.equals("changed")) state += " (" + b + " -> " + a + ")";
-            lines.add(k + ": " + state);
+            lines.add(line(k, state));
         }
         return lines;
+    }
+
+    /** {@code secret:<recipe>/<param>} reads "secret <param> changed (recipe <recipe>)": never a value. */
+    private static String line(String key, String state) {
+        int colon = key.indexOf(':');
+        int slash = key.indexOf('/');
+        String kind = colon < 0 ? "" : key.substring(0, colon);
+        if ((kind.equals("secret") || kind.equals("value")) && slash > colon) {
+            return kind + " " + key.substring(slash + 1) + " " + state + " (recipe " + key.substring(colon + 1, slash) + ")";
+        }
+        return key + ": " + state;
     }
 
     private static String short12(String v) {

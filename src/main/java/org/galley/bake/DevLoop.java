@@ -88,7 +88,7 @@ final class DevLoop implements Stage {
         ImageSpec next;
         try {
             next = SpecLoader.load(spec.file(), ctx.targetName);
-            if (ctx.secrets instanceof SecretStore s) s.preload(next);
+            if (ctx.secrets instanceof SecretStore s) s.preload(next, ctx.targetName);
         } catch (SpecException e) {
             e.problems().forEach(p -> ctx.listener.warn(p.toString()));
             ctx.listener.info("iteration " + iteration + ": not applied; fix the problems above and save again");

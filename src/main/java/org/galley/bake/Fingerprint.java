@@ -18,18 +18,14 @@ import org.galley.recipes.Recipe;
 
 /**
  * The build fingerprint: a SHA-256 over the spec file, every recipe file with its bound
- * parameter values, every template and uploaded file, the target and the source image id.
- * Same fingerprint = same image, so the bake can be skipped. Secret values are not part
- * of it (only their sources): rotating a secret needs --force.
+ * parameter values, every template and uploaded file, the target, the source image id and a
+ * slow salted digest of every value read from a source ({@link SecretDigest}). Same
+ * fingerprint = same image, so the bake can be skipped; a rotated secret bakes again.
  */
 public final class Fingerprint {
-    private static final String FORMAT = "galley-fingerprint-v1";
+    private static final String FORMAT = "galley-fingerprint-v2";
 
     private Fingerprint() {}
-
-    public static String of(ImageSpec spec, String target, String sourceId) {
-        return combine(target, parts(spec, sourceId));
-    }
 
     /** The fingerprint of the given parts, as {@link #parts} returns them. */
     public static String combine(String target, Map<String, String> parts) {
@@ -42,10 +38,11 @@ public final class Fingerprint {
 
     /**
      * What the fingerprint is made of, one hash per input, in order: {@code source}, {@code spec},
-     * then {@code recipe:<name>} over the recipe file, its bound values, templates and uploads.
-     * Images carry these, so {@code galley plan} can say which input changed.
+     * then {@code recipe:<name>} over the recipe file, its bound values, templates and uploads,
+     * then {@code secret:<recipe>/<param>} and {@code value:<recipe>/<param>} from
+     * {@link SecretStore#digests}. Images carry these, so {@code galley plan} can say which input changed.
      */
-    public static Map<String, String> parts(ImageSpec spec, String sourceId) {
+    public static Map<String, String> parts(ImageSpec spec, String sourceId, Map<String, String> secretDigests) {
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put("source", sourceId);
         parts.put("spec", hex(read(spec.file())));
@@ -58,6 +55,7 @@ public final class Fingerprint {
             }
             parts.merge("recipe:" + r.name(), HexFormat.of().formatHex(md.digest()), (a, b) -> a + "+" + b);
         }
+        parts.putAll(secretDigests);
         return parts;
     }
 

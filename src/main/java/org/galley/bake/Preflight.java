@@ -25,12 +25,13 @@ public record Preflight(Target.Source source, Map<String, String> parts, String 
 
     /**
      * @param resume the journal of the build to continue, or null
+     * @param secrets preloaded with the spec's sources: what their values are enters the fingerprint
      * @throws org.galley.yaml.SpecException bad input, found before anything was created
      * @throws org.galley.targets.TargetUnavailableException the target cannot be used, nothing created
      */
-    public static Preflight of(ImageSpec spec, Target target, Journal resume) {
+    public static Preflight of(ImageSpec spec, Target target, Journal resume, SecretStore secrets) {
         Target.Source source = target.resolveSource(spec);
-        Map<String, String> parts = Fingerprint.parts(spec, source.id());
+        Map<String, String> parts = Fingerprint.parts(spec, source.id(), secrets.digests(spec));
         String fingerprint = Fingerprint.combine(target.name(), parts);
         StagePlan plan = target.plan(spec, resume);
         if (!plan.makesImage()) {
@@ -49,7 +50,7 @@ public record Preflight(Target.Source source, Map<String, String> parts, String 
 
     public record Version(String next, Optional<String> bumpedFrom) {}
 
-    /** What changed since the spec's newest image (source, spec, each recipe), for `galley plan`. */
+    /** What changed since the spec's newest image (source, spec, each recipe and secret), for `galley plan`. */
     public List<String> changes() {
         return newest.map(a -> Changes.between(parts, Fingerprint.parseLabel(a.labels().get(Labels.INPUTS))))
                 .orElse(List.of());

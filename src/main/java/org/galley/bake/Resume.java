@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Journal;
+import org.galley.ledger.LedgerStore;
 import org.galley.targets.Target;
 import org.galley.yaml.Location;
 import org.galley.yaml.SpecException;
@@ -36,11 +37,11 @@ final class Resume {
 
     static Journal journal(BuildOptions opts, ImageSpec spec, Target target) {
         String id = opts.resume();
-        if (opts.ledgerDir() == null) throw bad("--resume needs the build ledger (--ledger-dir)");
-        Path file = Journal.file(opts.ledgerDir(), id);
-        if (!Files.exists(file)) throw bad("no build " + id + " in " + opts.ledgerDir() + " (nothing to resume)");
-        if (Journal.live(file)) throw bad("build " + id + " is still running");
-        Journal j = Journal.read(file);
+        LedgerStore store = opts.ledger();
+        if (store == null) throw bad("--resume needs the build ledger (--ledger-dir or --ledger)");
+        Journal j = store.read(id).orElseThrow(() -> bad("no build " + id + " in " + store.where()
+                + " (nothing to resume)"));
+        if (store.live(id)) throw bad("build " + id + " is still running");
         if (!spec.name().equals(j.header("spec"))) {
             throw bad("build " + id + " built spec '" + j.header("spec") + "', not '" + spec.name() + "'");
         }
@@ -51,7 +52,10 @@ final class Resume {
             throw bad("build " + id + " cannot be resumed: it " + (j.end() == null ? "died without keeping its builder"
                     : "ended " + j.end()) + "; only a build that failed with --on-error=abort keeps its builder");
         }
-        if (!Files.exists(j.keyFile())) throw bad("build " + id + " has no login key left in " + opts.ledgerDir());
+        if (!Files.exists(j.keyFile())) {
+            throw bad("build " + id + " has no login key left in " + store.keyDir() + " (resume it on the runner that"
+                    + " started it)");
+        }
         return j;
     }
 
@@ -78,6 +82,8 @@ final class Resume {
         String text = key.getPrivate().getAlgorithm() + "\n"
                 + Base64.getEncoder().encodeToString(key.getPrivate().getEncoded()) + "\n"
                 + Base64.getEncoder().encodeToString(key.getPublic().getEncoded()) + "\n";
+        Files.createDirectories(file.getParent(),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);

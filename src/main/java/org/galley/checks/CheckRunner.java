@@ -75,6 +75,7 @@ public final class CheckRunner {
             Check.FileCheck.class, new FileCheckExecutor(),
             Check.MailRelayCheck.class, new MailRelayCheckExecutor(),
             Check.SmtpLoginCheck.class, new SmtpLoginCheckExecutor(),
+            Check.SmtpTlsLoginCheck.class, new SmtpTlsLoginCheckExecutor(),
             Check.DnsCheck.class, new DnsCheckExecutor());
 
     /** The check types that have an executor. */

@@ -54,6 +54,11 @@ final class DnsCheckExecutor implements CheckExecutor<Check.DnsCheck> {
         if (!missing.isEmpty()) {
             return c.recordType() + " " + name + at + " is " + (found.isEmpty() ? "empty" : found) + ", expected " + missing;
         }
+        if (!c.contains().isEmpty() && found.stream().noneMatch(f -> terms(f).containsAll(c.contains()))) {
+            List<String> closest = found.isEmpty() ? List.of() : terms(found.get(0));
+            return c.recordType() + " " + name + at + " is " + (found.isEmpty() ? "empty" : found) + ", which lacks "
+                    + c.contains().stream().filter(t -> !closest.contains(t)).toList();
+        }
         detail.append(c.recordType()).append(' ').append(name).append(at).append(": ").append(found);
         return null;
     }
@@ -86,6 +91,11 @@ final class DnsCheckExecutor implements CheckExecutor<Check.DnsCheck> {
     private static String strip(Name n) {
         String s = n.toString();
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** The terms of a record: SPF mechanisms and DMARC tags, split at white space and ';'. */
+    private static List<String> terms(String record) {
+        return java.util.Arrays.stream(record.split("[\\s;]+")).filter(t -> !t.isEmpty()).toList();
     }
 
     /** Host names compare case-insensitively and without the root dot; text compares exactly. */

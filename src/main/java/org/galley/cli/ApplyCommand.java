@@ -1,12 +1,9 @@
 package org.galley.cli;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.galley.bake.BuildEngine;
 import org.galley.bake.BuildOptions;
 import org.galley.bake.BuildResult;
@@ -18,7 +15,6 @@ import org.galley.steps.StepResult;
 import org.galley.targets.Target;
 import org.galley.targets.TargetSettings;
 import org.galley.targets.Targets;
-import org.galley.transport.Become;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,60 +24,34 @@ import picocli.CommandLine;
         description = "Applies recipes to an existing host over SSH (no image): the ssh target without a spec file.",
         footer = {"", ExitCodes.HELP})
 final class ApplyCommand extends Commands {
-    private static final Pattern HOST = Pattern.compile("(?:([^@]+)@)?([^:@]+|\\[[^]]+])(?::(\\d{1,5}))?");
-
     @Parameters(arity = "1..*", paramLabel = "RECIPE", description = "recipe files, or names in recipes/")
     List<String> recipes;
-
-    @Option(names = "--host", required = true, paramLabel = "USER@HOST[:PORT]", description = "the host; user default root")
-    String host;
 
     @Option(names = "--with", paramLabel = "KEY=VALUE", description = "a parameter value (secrets: a source such as"
             + " env:NAME or file:PATH); goes to every recipe that takes KEY")
     Map<String, String> with = new LinkedHashMap<>();
 
-    @Option(names = "--host-key", paramLabel = "SHA256:...", description = "pinned host key fingerprint;"
-            + " without it ~/.ssh/known_hosts must know the host")
-    String hostKey;
-
-    @Option(names = {"-i", "--identity"}, paramLabel = "FILE", description = "SSH private key; default ~/.ssh/id_*")
-    Path identity;
-
-    @Option(names = "--become", paramLabel = "sudo|none", description = "how commands get root: sudo (passwordless,"
-            + " the default for any user but root) or none")
-    String become;
-
-    @Option(names = "--ssh-timeout", defaultValue = "60", description = "seconds to wait for SSH; default: ${DEFAULT-VALUE}")
-    int sshTimeout;
+    @CommandLine.Mixin
+    HostOptions host;
 
     @CommandLine.Mixin
     ConsoleOptions console;
 
     @Override
     int execute() {
-        Matcher m = HOST.matcher(host);
-        if (!m.matches()) {
-            err().println("galley: --host must be user@host[:port], found '" + host + "'");
+        if (host.host == null) {
+            err().println("galley: apply needs --host USER@HOST[:PORT]");
             return ExitCodes.BAD_INPUT;
         }
-        if (become != null && !become.equals("sudo") && !become.equals("none")) {
-            err().println("galley: --become must be sudo or none, found '" + become + "'");
-            return ExitCodes.BAD_INPUT;
-        }
-        if (hostKey != null && !hostKey.startsWith("SHA256:")) {
-            err().println("galley: --host-key must be an OpenSSH fingerprint like SHA256:abc…");
-            return ExitCodes.BAD_INPUT;
-        }
-        String user = m.group(1) == null ? "root" : m.group(1);
-        ImageSpec.Ssh ssh = new ImageSpec.Ssh(m.group(2), m.group(3) == null ? 22 : Integer.parseInt(m.group(3)),
-                user, Become.of(become, user), identity == null ? null : identity.toString(), hostKey);
+        ImageSpec.Ssh ssh = host.settings(err());
+        if (ssh == null) return ExitCodes.BAD_INPUT;
         ImageSpec spec = ApplySpec.of(recipes, with, ssh);
         BuildEngine engine = new BuildEngine(console.listener(err(), null));
         BuildResult result;
         try (Target t = Targets.create("ssh", TargetSettings.DEFAULTS.withSshHost(ssh));
              Interrupts ignored = Interrupts.install(engine::cancel)) {
             result = engine.build(spec, t, SecretStore.withAws(),
-                    new BuildOptions("ssh", true, OnError.cleanup, null, Duration.ofSeconds(sshTimeout)));
+                    new BuildOptions("ssh", true, OnError.cleanup, null, Duration.ofSeconds(host.sshTimeout)));
         }
         switch (result.status()) {
             case APPLIED -> out().println("applied " + result.steps().size() + " steps to " + result.sourceId() + " ("

@@ -25,6 +25,6 @@ final class AwsOptions {
 
     TargetSettings settings() {
         return new TargetSettings(endpointUrl, region, null, null, null,
-                pollMillis == null ? null : Duration.ofMillis(pollMillis), null);
+                pollMillis == null ? null : Duration.ofMillis(pollMillis), null, null, null);
     }
 }

@@ -10,6 +10,7 @@ import org.galley.bake.BuildResult;
 import org.galley.bake.Manifest;
 import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.LedgerStore;
 import org.galley.pipeline.OnError;
 import org.galley.targets.Target;
 import org.galley.targets.TargetSettings;
@@ -37,7 +38,8 @@ final class BuildCommand extends Commands {
     boolean force;
 
     @Option(names = "--on-error", defaultValue = "cleanup",
-            description = "cleanup (default) removes everything on failure; abort keeps the builder for debugging")
+            description = "cleanup (default) removes everything on failure; abort keeps the builder for debugging"
+                    + " (and --resume); ask (on a terminal) asks: keep, retry the failed step, or clean up")
     OnError onError;
 
     @Option(names = "--manifest", defaultValue = "galley-manifest.json", description = "manifest file; default: ${DEFAULT-VALUE}")
@@ -70,8 +72,15 @@ final class BuildCommand extends Commands {
                     + " candidate= for the instance booted from the new image (repeatable)")
     java.util.Set<String> hostKeys;
 
+    @Option(names = "--timeout", paramLabel = "KIND=DURATION", description = "ec2: the deadline of a wait, over the"
+            + " spec's timeouts: instance=10m, image=60m, copy=120m by default (e.g. --timeout copy=3h; repeatable)")
+    java.util.Map<String, String> timeouts;
+
     @CommandLine.Mixin
     ConsoleOptions console;
+
+    @CommandLine.Mixin
+    DockerOptions docker;
 
     @Option(names = "--no-first-boot",
             description = "skip booting the candidate image and verifying it again before it is released")
@@ -79,6 +88,11 @@ final class BuildCommand extends Commands {
 
     @CommandLine.Mixin
     LedgerOptions ledger;
+
+    @Option(names = "--no-wait",
+            description = "when another runner is baking the same spec (its bake lock in the ledger is held), fail at"
+                    + " once (exit 4) instead of waiting for it and then skipping by fingerprint")
+    boolean noWait;
 
     @Option(names = "--resume", paramLabel = "BUILD_ID",
             description = "continue a build that failed with --on-error=abort on the builder it kept, skipping the"
@@ -96,6 +110,22 @@ final class BuildCommand extends Commands {
             err().println("galley: --parallel must be at least 1");
             return ExitCodes.BAD_INPUT;
         }
+        if (onError == OnError.ask && System.console() == null) {
+            err().println("galley: --on-error=ask needs a terminal to ask on; use abort (keep the builder) or cleanup");
+            return ExitCodes.BAD_INPUT;
+        }
+        java.util.Map<String, Duration> waits = new java.util.LinkedHashMap<>();
+        if (timeouts != null) {
+            for (var t : timeouts.entrySet()) {
+                Duration d = org.galley.imagespec.SpecDurations.parse(t.getValue());
+                if (d == null || d.isZero()) {
+                    err().println("galley: --timeout " + t.getKey() + " must be a duration like 90s, 20m or 2h, found '"
+                            + t.getValue() + "'");
+                    return ExitCodes.BAD_INPUT;
+                }
+                waits.put(t.getKey(), d);
+            }
+        }
         if (resume != null && specFiles.size() != 1) {
             err().println("galley: --resume continues one build; give exactly one spec");
             return ExitCodes.BAD_INPUT;
@@ -108,18 +138,24 @@ final class BuildCommand extends Commands {
         for (ImageSpec s : specs) engines.add(new BuildEngine(console.listener(err(), many ? s.name() : null)));
         TargetSettings base = aws.settings();
         TargetSettings settings = new TargetSettings(base.endpointUrl(), base.region(), sshCidr, hostKeyPolicy,
-                hostKeys, base.pollInterval(), null);
+                hostKeys, base.pollInterval(), null, waits, docker.namespace);
+        var prompt = onError == OnError.ask
+                ? new TerminalPrompt(err(), new java.io.BufferedReader(System.console().reader())) : null;
         // Every target is made before any build starts, so a bad setting stops them all.
         List<Target> targets = new ArrayList<>();
         List<BuildResult> results;
+        // An unreachable shared ledger stops the run here, before any target is made.
+        LedgerStore store = ledger.open(aws);
         try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
+            BuildOptions options = new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout),
+                    logDir, !noFirstBoot).withLedger(store).withResume(resume).withNoWait(noWait)
+                    .withPrompt(prompt);
             results = Parallel.map(specs.size(), Math.min(parallel, specs.size()), i ->
-                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()),
-                            new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout), logDir,
-                                    !noFirstBoot).withLedger(ledger.dir).withResume(resume)));
+                    engines.get(i).build(specs.get(i), targets.get(i), SecretStore.withAws(aws.config()), options));
         } finally {
             targets.forEach(Target::close);
+            store.close();
         }
         if (output.equals("json")) {
             printJson(results);

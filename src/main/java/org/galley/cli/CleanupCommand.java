@@ -1,12 +1,11 @@
 package org.galley.cli;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.galley.ledger.Journal;
+import org.galley.ledger.LedgerStore;
 import org.galley.ledger.Reclaim;
 import org.galley.targets.Maintenance;
 import org.galley.targets.TargetSettings;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = "Removes what dead builds left behind: first by their journals in the ledger directory"
-                + " (any age: a build whose journal lock is free is dead), then by galley's labels and tags"
+        description = "Removes what dead builds left behind: first by their journals in the ledger (the local"
+                + " directory, or the shared --ledger; any age: a build whose journal lock or lease is free is dead), then by galley's labels and tags"
                 + " (Docker containers, networks and candidate images; EC2 instances, key pairs, security groups,"
                 + " images never marked complete) older than --older-than or past their expiry.",
         footer = {"", ExitCodes.HELP})
@@ -28,6 +27,9 @@ final class CleanupCommand extends Commands {
 
     @CommandLine.Mixin
     LedgerOptions ledger;
+
+    @CommandLine.Mixin
+    DockerOptions docker;
 
     @Option(names = "--older-than", defaultValue = "2h",
             description = "without a journal: only resources created longer ago than this (e.g. 30m, 2h, 1d), so"
@@ -52,15 +54,16 @@ final class CleanupCommand extends Commands {
     int execute() {
         Duration age;
         try {
-            age = duration(olderThan);
+            age = Durations.parse("--older-than", olderThan);
         } catch (IllegalArgumentException e) {
             err().println("galley: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
         if (!target.equals("all") && !knownTarget(target)) return ExitCodes.BAD_INPUT;
         List<String> names = target.equals("all") ? Targets.NAMES : List.of(target);
-        TargetSettings settings = aws.settings();
+        TargetSettings settings = aws.settings().withDockerNamespace(docker.namespace);
         List<Kept> kept = new ArrayList<>();
+        LedgerStore store = ledger.open(aws);
         try {
             for (String name : names) {
                 try {
@@ -69,15 +72,14 @@ final class CleanupCommand extends Commands {
                     if (names.size() == 1) throw e;
                 }
             }
-            List<Maintenance.Removal> reclaimed = new Reclaim(ledger.dir, kept.stream()
+            List<Maintenance.Removal> reclaimed = new Reclaim(store, kept.stream()
                     .map(k -> k.maintenance().reclaimer()).toList(), err()::println)
                     .run(j -> build == null || build.equals(j.buildId()), build != null, dryRun).stream()
                     .map(f -> new Maintenance.Removal(f.kind(), f.ref(), "build " + f.buildId(), f.removed(), f.note()))
                     .toList();
-            int code = report(reclaimed, "resources of dead builds in " + ledger.dir);
+            int code = report(reclaimed, "resources of dead builds in " + store.where());
             if (build != null) return code;
-            Set<String> running = Journal.all(ledger.dir).stream().filter(Journal::live)
-                    .map(p -> p.getFileName().toString().replace(".jsonl", "")).collect(Collectors.toSet());
+            Set<String> running = store.buildIds().stream().filter(store::live).collect(Collectors.toSet());
             for (Kept k : kept) {
                 try {
                     List<Maintenance.Removal> swept = k.maintenance().sweep(age, dryRun, running::contains);
@@ -90,6 +92,7 @@ final class CleanupCommand extends Commands {
             return code;
         } finally {
             kept.forEach(k -> k.maintenance().close());
+            store.close();
         }
     }
 
@@ -101,33 +104,15 @@ final class CleanupCommand extends Commands {
         }
         int failed = 0;
         for (Maintenance.Removal f : found) {
-            String state = dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
-            if (!dryRun && !f.removed()) failed++;
+            String state = f.spared() ? "spared" : dryRun ? "would remove" : f.removed() ? "removed" : "could not remove";
+            if (!dryRun && !f.removed() && !f.spared()) failed++;
             out.println(state + " " + f.kind() + " " + f.ref() + " (" + f.origin() + ")"
-                    + (f.note() != null && !dryRun ? ": " + f.note() : ""));
+                    + (f.note() != null && (!dryRun || f.spared()) ? ": " + f.note() : ""));
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.LEFTOVERS;
     }
 
     private int report(List<Maintenance.Removal> found, String what) {
         return report(out(), found, dryRun, what);
-    }
-
-    /** 90s, 30m, 2h, 1d, or an ISO-8601 duration like PT2H. */
-    static Duration duration(String s) {
-        try {
-            if (s.matches("\\d+[smhd]")) {
-                long n = Long.parseLong(s.substring(0, s.length() - 1));
-                return switch (s.charAt(s.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
-            return Duration.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--older-than must be like 30m, 2h or 1d, found '" + s + "'");
-        }
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.galley.aws.AwsUnavailableException;
 import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
+import org.galley.ledger.BakeLockHeldException;
+import org.galley.ledger.LedgerUnavailableException;
 import org.galley.targets.TargetUnavailableException;
 import org.galley.targets.Targets;
 import org.galley.yaml.Problem;
@@ -34,7 +36,8 @@ abstract class Commands implements Callable<Integer> {
             err().println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
                     + " found; nothing was started.");
             return ExitCodes.BAD_INPUT;
-        } catch (TargetUnavailableException | AwsUnavailableException e) {
+        } catch (TargetUnavailableException | AwsUnavailableException | LedgerUnavailableException
+                 | BakeLockHeldException e) {
             err().println("galley: " + e.getMessage());
             err().println("nothing was started.");
             return ExitCodes.ENVIRONMENT;

@@ -9,6 +9,7 @@ import org.galley.bake.BuildResult;
 import org.galley.bake.DevShell;
 import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageSpec;
+import org.galley.ledger.LedgerStore;
 import org.galley.pipeline.OnError;
 import org.galley.targets.Target;
 import org.galley.targets.TargetSettings;
@@ -46,20 +47,28 @@ final class DevCommand extends Commands {
     @CommandLine.Mixin
     LedgerOptions ledger;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
+    @CommandLine.Mixin
+    AwsOptions aws;
+
     @Override
     int execute() {
+        TargetSettings settings = TargetSettings.DEFAULTS.withDockerNamespace(docker.namespace);
         if (shell) {
-            try (Target target = Targets.create(TARGET, TargetSettings.DEFAULTS)) {
+            try (Target target = Targets.create(TARGET, settings)) {
                 return shell(target);
             }
         }
         ImageSpec spec = load(specFile, TARGET);
-        try (Target target = Targets.create(TARGET, TargetSettings.DEFAULTS)) {
+        LedgerStore store = ledger.open(aws);
+        try (Target target = Targets.create(TARGET, settings)) {
             BuildEngine engine = new BuildEngine(console.listener(err(), null));
             BuildResult r;
             try (Interrupts ignored = Interrupts.install(engine::cancel)) {
-                r = engine.dev(spec, target, SecretStore.withAws(), new BuildOptions(TARGET, true, OnError.cleanup,
-                        null, Duration.ofSeconds(sshTimeout), logDir, false).withLedger(ledger.dir));
+                r = engine.dev(spec, target, SecretStore.withAws(aws.config()), new BuildOptions(TARGET, true,
+                        OnError.cleanup, null, Duration.ofSeconds(sshTimeout), logDir, false).withLedger(store));
             }
             switch (r.status()) {
                 case APPLIED -> out().println(spec.name() + ": dev session ended after " + r.took().toSeconds() + " s; "
@@ -70,6 +79,8 @@ final class DevCommand extends Commands {
             }
             r.leftovers().forEach(l -> out().println("left behind: " + l));
             return BuildCommand.exitCode(r);
+        } finally {
+            store.close();
         }
     }
 

@@ -16,7 +16,8 @@ public final class ExitCodes {
               1    build failed in a stage (provision, connect, apply, snapshot)
               2    bad input: spec, recipe or option (nothing was started)
               3    verification failed (no image was kept)
-              4    environment not usable: Docker/AWS/host unreachable, source image missing (nothing was started)
+              4    environment not usable: Docker/AWS/host or the shared ledger unreachable, source image missing,
+                   or (--no-wait) another runner is baking the spec (nothing was started)
               5    the build finished but cleanup left resources behind (listed with how to remove them)
               130  interrupted by Ctrl-C or SIGTERM (everything created was removed)""";
 

@@ -16,8 +16,9 @@ import picocli.CommandLine;
 public final class Main implements Runnable {
     /** Every subcommand, in the order help lists them. */
     private static final Map<String, Class<?>> COMMANDS = commands(ValidateCommand.class, PlanCommand.class,
-            BuildCommand.class, DevCommand.class, ApplyCommand.class, CleanupCommand.class, PruneCommand.class,
-            SesSmtpPasswordCommand.class, AutoComplete.GenerateCompletion.class);
+            BuildCommand.class, DevCommand.class, ApplyCommand.class, VerifyCommand.class, CleanupCommand.class,
+            PruneCommand.class, SesSmtpPasswordCommand.class, InitCommand.class, SpecsCommand.class,
+            AutoComplete.GenerateCompletion.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,7 +70,8 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"galley " + Version.get()};
+            return new String[] {"galley " + Version.get(), "commit " + Version.commit(), "built " + Version.buildDate(),
+                    "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.galley.bake.Preflight;
+import org.galley.bake.SecretStore;
 import org.galley.imagespec.ImageNames;
 import org.galley.imagespec.ImageSpec;
 import org.galley.recipes.Recipe;
@@ -30,6 +31,9 @@ final class PlanCommand extends Commands {
     @CommandLine.Mixin
     AwsOptions aws;
 
+    @CommandLine.Mixin
+    DockerOptions docker;
+
     @Override
     int execute() {
         if (!knownTarget(target)) return ExitCodes.BAD_INPUT;
@@ -39,13 +43,17 @@ final class PlanCommand extends Commands {
         o.println("target: " + target);
         Preflight pre = null;
         String version = null;
-        try (Target t = Targets.create(target, aws.settings())) {
+        // Sources are read as a build would: a rotated secret shows as a change, a missing one as exit 2.
+        SecretStore secrets = SecretStore.withAws(aws.config());
+        secrets.preload(spec, target);
+        try (Target t = Targets.create(target, aws.settings().withDockerNamespace(docker.namespace))) {
             try {
-                pre = Preflight.of(spec, t, null);
+                pre = Preflight.of(spec, t, null, secrets);
                 o.println("source: " + pre.source().id());
                 if (pre.plan().makesImage() && spec.output().versioned()) {
                     version = pre.version(spec).next();
-                    o.println("version: " + version + pre.previous().map(a -> " (after " + a.name() + ")").orElse(" (first)"));
+                    String what = org.galley.imagespec.ImageVersion.isWholeName(version) ? "name: " : "version: ";
+                    o.println(what + version + pre.previous().map(a -> " (after " + a.name() + ")").orElse(" (first)"));
                 }
                 pre.newest().ifPresent(a -> o.println("newest image: " + a.name()));
             } catch (TargetUnavailableException e) {

@@ -17,7 +17,7 @@ final class Ec2SpecParser {
             "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}/(3[0-2]|[12]?\\d)");
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}|all");
-    static final List<String> VOLUME_TYPES = List.of("gp3", "gp2", "io1", "io2", "standard");
+    private static final Pattern LAUNCH_TEMPLATE = Pattern.compile("[A-Za-z0-9().\\-/_]{3,128}");
     static final List<String> BECOME = List.of("sudo", "none");
 
     private Ec2SpecParser() {}
@@ -31,11 +31,14 @@ final class Ec2SpecParser {
         if (region != null && !REGION.matcher(region).matches()) {
             problems.add(e.at("region"), "'region' must be an AWS region like eu-west-1, found '" + region + "'");
         }
-        String type = e.string("instance_type");
+        ImageSpec.Ec2.Launch launch = Ec2LaunchParser.launch(e, problems);
         ImageSpec.Ec2.Login login = login(e, problems);
-        ImageSpec.Ec2.Network network = network(e, problems);
-        ImageSpec.Ec2.Volume volume = volume(e, problems);
-        if (e.has("volume_size")) at.put("volume_size", e.at("volume_size"));
+        ImageSpec.Ec2.Network network = Ec2LaunchParser.network(e, problems);
+        ImageSpec.Ec2.Volume volume = Ec2LaunchParser.volume(e, problems);
+        for (String k : List.of("volume_size", "instance_type", "instance_types", "iam_instance_profile",
+                "security_group_ids")) {
+            if (e.has(k)) at.put(k, e.at(k));
+        }
         List<String> copies = e.strings("copy_to_regions");
         for (String r : copies) {
             if (!REGION.matcher(r).matches() || r.equals(region)) {
@@ -50,11 +53,27 @@ final class Ec2SpecParser {
                         + " (or 'all' for a public image), found '" + a + "'");
             }
         }
-        if (e.has("launch_permissions")) at.put("launch_permissions", e.at("launch_permissions"));
+        ImageSpec.Ec2.Encryption encryption = Ec2ImageParser.encryption(e, copies, at, problems);
+        ImageSpec.Ec2.Hardening hardening = Ec2ImageParser.hardening(e, problems);
+        ImageSpec.Ec2.Timeouts timeouts = Ec2ImageParser.timeouts(e, problems);
         ImageSpec.Ec2.Source src = source(e, problems);
+        List<String> templates = launchTemplates(e, problems, at);
         e.finish();
-        return new ImageSpec.Ec2(region, type == null ? "t3.small" : type, src, login, network, volume, copies,
-                accounts, Map.copyOf(at));
+        return new ImageSpec.Ec2(region, launch, src, login, network, volume, copies, accounts, encryption, hardening,
+                timeouts, Map.copyOf(at), templates);
+    }
+
+    /** Launch template names as EC2 allows them: 3–128 of letters, digits and ( ) . - / _. */
+    private static List<String> launchTemplates(Fields e, Problems problems, Map<String, Location> at) {
+        List<String> names = e.strings("launch_templates");
+        for (String n : names) {
+            if (!LAUNCH_TEMPLATE.matcher(n).matches()) {
+                problems.add(e.at("launch_templates"), "'launch_templates' must list launch template names (3 to 128"
+                        + " letters, digits and ( ) . - / _), found '" + n + "'");
+            }
+        }
+        if (e.has("launch_templates")) at.put("launch_templates", e.at("launch_templates"));
+        return names;
     }
 
     private static ImageSpec.Ec2.Login login(Fields e, Problems problems) {
@@ -72,40 +91,6 @@ final class Ec2SpecParser {
         }
         String u = user == null ? "ec2-user" : user;
         return new ImageSpec.Ec2.Login(u, Become.of(become, u), cidr, connect);
-    }
-
-    private static ImageSpec.Ec2.Network network(Fields e, Problems problems) {
-        String subnet = e.string("subnet_id");
-        Map<String, String> subnetTags = e.stringMap("subnet_tags");
-        if (subnet != null && !subnetTags.isEmpty()) {
-            problems.add(e.at("subnet_tags"), "give either 'subnet_id' or 'subnet_tags', not both");
-        }
-        boolean privateIp = Boolean.TRUE.equals(e.bool("private_ip"));
-        Boolean publicIp = e.bool("associate_public_ip");
-        if (privateIp && Boolean.TRUE.equals(publicIp)) {
-            problems.add(e.at("associate_public_ip"), "'associate_public_ip: true' contradicts 'private_ip: true';"
-                    + " galley connects to the private address, so drop one of them");
-        }
-        return new ImageSpec.Ec2.Network(subnet, subnetTags, privateIp, publicIp != null ? publicIp : !privateIp);
-    }
-
-    /** io1 and io2 need IOPS; gp3 takes IOPS and throughput; the others take neither. */
-    private static ImageSpec.Ec2.Volume volume(Fields e, Problems problems) {
-        Integer size = e.integer("volume_size", 1, 16384);
-        String type = e.choice("volume_type", VOLUME_TYPES);
-        String t = type == null ? "gp3" : type;
-        Integer iops = e.integer("iops", 100, 256000);
-        Integer throughput = e.integer("throughput", 125, 2000);
-        if ((t.equals("io1") || t.equals("io2")) && iops == null) {
-            problems.add(e.at("volume_type"), "volume_type " + t + " needs 'iops' (provisioned IOPS, e.g. iops: 3000)");
-        }
-        if (iops != null && !List.of("gp3", "io1", "io2").contains(t)) {
-            problems.add(e.at("iops"), "'iops' applies to gp3, io1 and io2 volumes, not " + t);
-        }
-        if (throughput != null && !t.equals("gp3")) {
-            problems.add(e.at("throughput"), "'throughput' applies to gp3 volumes only, not " + t);
-        }
-        return new ImageSpec.Ec2.Volume(size, t, iops, throughput);
     }
 
     private static ImageSpec.Ec2.Source source(Fields e, Problems problems) {

@@ -18,8 +18,12 @@ public final class ImageNames {
         return render(spec, fingerprint, when, null);
     }
 
-    /** @param version this build's version; null renders the spec's first version */
+    /**
+     * @param version this build's version; null renders the spec's first version; a whole name
+     *                ({@link ImageVersion#isWholeName}, from bump: last) is the name itself
+     */
     public static String render(ImageSpec spec, String fingerprint, Instant when, String version) {
+        if (ImageVersion.isWholeName(version)) return version;
         return spec.output().name()
                 .replace("${version}", version != null ? version : spec.output().firstVersion())
                 .replace("${spec}", spec.name())

@@ -24,11 +24,11 @@ final class NewestParser {
         }
         if ((spec != null) == (tag != null || value != null)) {
             problems.add(n.at(), "'newest_of' needs either 'spec' (images galley built for that spec) or 'tag' and"
-                    + " 'value' (e.g. tag: image-type, value: sailing-server), not both and not neither");
+                    + " 'value' (e.g. tag: image-type, value: sailing-analytics-server), not both and not neither");
             return null;
         }
         if (spec == null && (tag == null || value == null)) {
-            problems.add(n.at(), "'newest_of' needs both 'tag' and 'value', e.g. {tag: image-type, value: sailing-server}");
+            problems.add(n.at(), "'newest_of' needs both 'tag' and 'value', e.g. {tag: image-type, value: sailing-analytics-server}");
             return null;
         }
         return new ImageSpec.Newest(spec, tag, value);

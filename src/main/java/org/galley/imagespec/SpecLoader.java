@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.galley.recipes.Recipe;
 import org.galley.recipes.RecipeLoader;
+import org.galley.recipes.Secrets;
 import org.galley.transport.Become;
 import org.galley.yaml.Display;
 import org.galley.yaml.Fields;
@@ -24,7 +25,7 @@ import org.galley.yaml.YamlReader;
  * a {@link SpecException} carries every problem found, each with file:line:col.
  */
 public final class SpecLoader {
-    private static final Pattern SPEC_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SPEC_NAME = Scaffold.NAME;
     private static final Pattern DOCKER_REPO = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*");
     private static final Pattern DOCKER_IMAGE = Pattern.compile("[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_.-]+)?");
     private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
@@ -59,9 +60,11 @@ public final class SpecLoader {
         TargetOverrides overrides = new TargetOverrides();
         ImageSpec.Builders builders = builders(f.node("builders"), f, overrides, problems);
         List<Recipe> recipes = recipes(f.node("recipes"), f, file, overrides, target, problems);
-        var checks = CheckParser.parse(f.node("verify"), problems);
+        var checks = CheckParser.parse(f.node("verify"), target, problems);
         ImageSpec.Output output = output(f.node("image"), problems);
         f.finish();
+        builders = new ImageSpec.Builders(builders.docker(), builders.ssh(),
+                Ec2Security.apply(builders.ec2(), recipes, problems));
         problems.throwIfAny();
         return new ImageSpec(file.toAbsolutePath().normalize(), name, description, builders, recipes, checks, output);
     }
@@ -127,10 +130,27 @@ public final class SpecLoader {
                 problems.add(d.at("relay_networks"), "'" + cidr + "' in 'relay_networks' is not a CIDR like 10.0.0.0/16");
             }
         }
+        ImageSpec.SmartHostLogin login = d.has("smart_host_login") ? smartHostLogin(d, smartHost, problems) : null;
         d.finish();
         String u = user == null ? "root" : user;
         return new ImageSpec.Docker(image, repository, u, Become.of(become, u),
-                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest);
+                services == null ? "galley/postfix:bookworm" : services, smartHost, relayNetworks, newest, login);
+    }
+
+    private static ImageSpec.SmartHostLogin smartHostLogin(Fields docker, String smartHost, Problems problems) {
+        Fields l = Fields.of(docker.node("smart_host_login"), problems, "'smart_host_login'");
+        if (l == null) return null;
+        String user = l.requiredString("user");
+        String password = l.requiredString("password");
+        l.finish();
+        if (smartHost == null) {
+            problems.add(docker.at("smart_host_login"), "'smart_host_login' needs 'smart_host': the login is taken"
+                    + " by the smart host the dry run starts");
+        }
+        String bad = password == null ? null : Secrets.checkSource(password);
+        if (bad != null) problems.add(l.at("password"), "'password': " + bad);
+        if (user == null || password == null || bad != null) return null;
+        return new ImageSpec.SmartHostLogin(user, password, l.at("password"));
     }
 
     private static ImageSpec.Ssh ssh(YNode node, Problems problems) {
@@ -226,7 +246,7 @@ public final class SpecLoader {
         if (o.has("version")) {
             Fields v = Fields.of(o.node("version"), problems, "'image.version'");
             if (v != null) {
-                String b = v.choice("bump", List.of("major", "minor", "patch"));
+                String b = v.choice("bump", List.of("major", "minor", "patch", "last"));
                 if (b != null) bump = ImageVersion.Bump.valueOf(b);
                 String f = v.string("first");
                 if (f != null && ImageVersion.parse(f).isEmpty()) {

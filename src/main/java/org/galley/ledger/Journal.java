@@ -3,12 +3,9 @@ package org.galley.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,7 +32,8 @@ public final class Journal {
         }
     }
 
-    private final Path file;
+    private final String buildId;
+    private final Path keyFile;
     private final Map<String, String> header;
     private final List<Resource> resources;
     private final Map<String, Map<String, String>> state;
@@ -43,11 +41,12 @@ public final class Journal {
     private final String end;
     private final Set<String> kept;
 
-    private Journal(Path file, Map<String, String> header, List<Resource> resources,
+    private Journal(String buildId, Path keyFile, Map<String, String> header, List<Resource> resources,
                     Map<String, Map<String, String>> state, Map<String, String> stages, String end,
                     Set<String> kept) {
         this.kept = kept;
-        this.file = file;
+        this.buildId = buildId;
+        this.keyFile = keyFile;
         this.header = header;
         this.resources = resources;
         this.state = state;
@@ -73,21 +72,34 @@ public final class Journal {
         }
     }
 
-    /**
-     * Reads a journal; a line cut short by a crash (the last one) is ignored. Intents
-     * followed by "created" for the same kind become one resource with both key and id.
-     */
     /** The journal, or empty when it is gone (its build finished and forgot it after it was listed). */
-    public static java.util.Optional<Journal> readIfPresent(Path file) {
+    public static Optional<Journal> readIfPresent(Path file) {
         try {
-            return java.util.Optional.of(read(file));
+            return Optional.of(read(file));
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof java.nio.file.NoSuchFileException) return java.util.Optional.empty();
+            if (e.getCause() instanceof NoSuchFileException) return Optional.empty();
             throw e;
         }
     }
 
+    /** Reads a local journal file; its login key lives beside it. */
     public static Journal read(Path file) {
+        String f = file.getFileName().toString();
+        String buildId = f.substring(0, f.length() - SUFFIX.length());
+        try {
+            return parse(buildId, Files.readAllLines(file), keyFile(file.getParent(), buildId));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A journal from its lines; a line cut short by a crash (the last one) is ignored. Intents
+     * followed by "created" for the same kind become one resource with both key and id.
+     *
+     * @param keyFile where the build's login key is kept for --resume (always on this machine)
+     */
+    public static Journal parse(String buildId, List<String> lines, Path keyFile) {
         Map<String, String> header = new LinkedHashMap<>();
         List<Resource> resources = new ArrayList<>();
         Set<String> gone = new HashSet<>();
@@ -95,12 +107,6 @@ public final class Journal {
         Map<String, Map<String, String>> state = new LinkedHashMap<>();
         Map<String, String> stages = new LinkedHashMap<>();
         String end = null;
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         Map<String, Integer> openIntent = new HashMap<>();
         for (String line : lines) {
             JsonNode n;
@@ -143,7 +149,7 @@ public final class Journal {
         }
         List<Resource> outstanding = resources.stream()
                 .filter(r -> r.id() == null || !gone.contains(r.kind() + "/" + r.id())).toList();
-        return new Journal(file, header, outstanding, state, stages, end, kept);
+        return new Journal(buildId, keyFile, header, outstanding, state, stages, end, kept);
     }
 
     private static Map<String, String> attrs(JsonNode n) {
@@ -157,13 +163,8 @@ public final class Journal {
         return m;
     }
 
-    public Path file() {
-        return file;
-    }
-
     public String buildId() {
-        String f = file.getFileName().toString();
-        return f.substring(0, f.length() - SUFFIX.length());
+        return buildId;
     }
 
     public String header(String key) {
@@ -195,34 +196,14 @@ public final class Journal {
     }
 
     public Path keyFile() {
-        return keyFile(file.getParent(), buildId());
+        return keyFile;
     }
 
     /**
-     * True while a galley process holds the journal's lock: the build is running. A lock
+     * True while a galley process holds the local journal's lock: the build is running. A lock
      * held by this JVM (a build on another thread) counts as running too.
      */
     public static boolean live(Path file) {
-        if (Ledger.HELD.contains(file.toAbsolutePath().normalize())) return true;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            FileLock l = ch.tryLock();
-            if (l == null) return true;
-            l.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Removes the journal and its key file once nothing of the build is left. */
-    public void forget() {
-        try {
-            Files.deleteIfExists(keyFile());
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalLedgerStore.locked(file);
     }
 }

@@ -3,99 +3,74 @@ package org.galley.ledger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The crash-safe journal of one build ({@code <dir>/<build-id>.jsonl}): every resource is
- * written here, fsync'd, before its create call returns to the pipeline ("intent" with the
- * name or client token before the call, "created" with the id right after). The live build
- * holds an OS lock on the file, so {@code galley cleanup} can tell a dead build (lock free)
- * from a running one. Secrets never go here.
+ * The crash-safe journal of one build: every resource is written here, durably, before its
+ * create call returns to the pipeline ("intent" with the name or client token before the
+ * call, "created" with the id right after). The live build holds the journal's lease (a
+ * local file lock, or a lease object in the shared store), so {@code galley cleanup} can
+ * tell a dead build from a running one. Secrets never go here.
  */
 public class Ledger implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * Journals this JVM holds locked. POSIX drops a process's lock when any descriptor of the
-     * file closes, so this JVM never opens a journal it holds: it asks this set instead.
-     */
-    static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** For builds without a ledger directory (library callers, older tests): records nothing. */
-    public static final Ledger NONE = new Ledger();
+    /** For builds without a ledger (library callers, older tests): records nothing. */
+    public static final Ledger NONE = new Ledger(null, null, null);
 
-    private final Path file;
-    private final RandomAccessFile channel;
-    private final FileLock lock;
-    private final String buildId;
+    /** Where the journal's lines go, each durable before {@link #append} returns; closing releases the lease. */
+    interface Sink {
+        void append(byte[] line) throws IOException;
 
-    private Ledger() {
-        file = null;
-        channel = null;
-        lock = null;
-        buildId = null;
+        String where();
+
+        void close();
     }
 
-    private Ledger(Path file, RandomAccessFile channel, FileLock lock, String buildId) {
-        this.file = file;
-        this.channel = channel;
-        this.lock = lock;
-        this.buildId = buildId;
-    }
-
-    /** A new journal, locked, starting with a "begin" entry holding {@code header}. */
-    public static Ledger create(Path dir, String buildId, Map<String, String> header) {
-        Ledger l = open(dir, buildId, true);
-        ObjectNode n = JSON.createObjectNode();
-        header.forEach(n::put);
-        l.append("begin", n);
-        return l;
-    }
-
-    /** An existing journal (a resumed build), locked again; fails when another process holds it. */
-    public static Ledger reopen(Path dir, String buildId) {
-        return open(dir, buildId, false);
-    }
-
-    private static Ledger open(Path dir, String buildId, boolean create) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            Path file = dir.resolve(buildId + Journal.SUFFIX).toAbsolutePath().normalize();
-            if (HELD.contains(file)) throw new IllegalStateException("build " + buildId + " is running in this process");
-            if (create) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            // RandomAccessFile's writes, unlike a FileChannel's, are not cut by Thread.interrupt
-            // (which Ctrl-C uses to stop a build), so the journal stays open while cleanup runs.
-            RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
-            FileLock lock = raf.getChannel().tryLock();
-            if (lock == null) {
-                raf.close();
-                throw new IllegalStateException("build " + buildId + " is running in another galley process ("
-                        + file + " is locked)");
-            }
-            HELD.add(file);
-            return new Ledger(file, raf, lock, buildId);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open the build ledger in " + dir + ": " + e.getMessage(), e);
+    /** The build lost its lease to a cleanup elsewhere (it could not renew it in time): it must not create more. */
+    static final class LeaseLostException extends IllegalStateException {
+        LeaseLostException(String message) {
+            super(message);
         }
     }
 
-    public Path file() {
-        return file;
+    private final Sink sink;
+    private final String buildId;
+    private final Path keyFile;
+
+    Ledger(Sink sink, String buildId, Path keyFile) {
+        this.sink = sink;
+        this.buildId = buildId;
+        this.keyFile = keyFile;
+    }
+
+    /** A new journal in a local directory, locked, starting with a "begin" entry holding {@code header}. */
+    public static Ledger create(Path dir, String buildId, Map<String, String> header) {
+        return new LocalLedgerStore(dir).create(buildId, header);
+    }
+
+    /** An existing local journal (a resumed build), locked again; fails when another process holds it. */
+    public static Ledger reopen(Path dir, String buildId) {
+        return new LocalLedgerStore(dir).reopen(buildId);
+    }
+
+    /** The journal's file or object, for messages. */
+    public String where() {
+        return sink == null ? "(none)" : sink.where();
     }
 
     public boolean enabled() {
-        return channel != null;
+        return sink != null;
+    }
+
+    void begin(Map<String, String> header) {
+        ObjectNode n = JSON.createObjectNode();
+        header.forEach(n::put);
+        append("begin", n);
     }
 
     /** Before a create call: what is about to exist, by the name or token that finds it if the id never arrives. */
@@ -149,35 +124,33 @@ public class Ledger implements AutoCloseable {
     }
 
     private synchronized void append(String event, ObjectNode body) {
-        if (channel == null) return;
+        if (sink == null) return;
         ObjectNode n = JSON.createObjectNode();
         n.put("ts", Instant.now().toString());
         n.put("event", event);
         n.setAll(body);
         try {
-            channel.seek(channel.length());
-            channel.write((JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
-            // Durable before the create call it announces, so a SIGKILL cannot lose it.
-            channel.getFD().sync();
+            sink.append((JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (LeaseLostException e) {
+            // Nothing new may be created once a cleanup elsewhere owns the journal; what the build
+            // removes or keeps from now on is found by that cleanup's label or tag sweep instead.
+            if (event.equals("intent") || event.equals("begin")) throw e;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the build ledger " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not write the build ledger " + sink.where() + ": " + e.getMessage(), e);
         }
     }
 
-    /** The per-build login key, kept only for --on-error=abort so --resume can reconnect; 0600. */
+    /** The per-build login key, kept only for --on-error=abort so --resume can reconnect; 0600, on this machine. */
     public Path keyFile() {
-        return file == null ? null : Journal.keyFile(file.getParent(), buildId);
+        return keyFile;
+    }
+
+    String buildId() {
+        return buildId;
     }
 
     @Override
     public synchronized void close() {
-        if (channel == null) return;
-        try {
-            lock.release();
-            channel.close();
-            HELD.remove(file);
-        } catch (IOException ignored) {
-            // the OS drops the lock with the descriptor anyway
-        }
+        if (sink != null) sink.close();
     }
 }

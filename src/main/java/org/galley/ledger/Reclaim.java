@@ -1,6 +1,5 @@
 package org.galley.ledger;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -8,14 +7,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Finds the journals of dead builds (lock free, build not ended) and removes what they
+ * Finds the journals of dead builds (lease free, build not ended) and removes what they
  * left: the recorded resources first, in each target's order, then whatever else carries
- * the build's label or tag. A journal is forgotten once nothing of its build is left.
- * Builds kept with --on-error=abort are spared until they expire or are named.
+ * the build's label or tag. Each dead journal is claimed (its lease taken) while this runs,
+ * so two cleanups never work on one build, and it is forgotten once nothing of its build is
+ * left. Builds kept with --on-error=abort are spared until they expire or are named.
  */
 public final class Reclaim {
     /** One resource of one build: removed, or why not. */
@@ -24,12 +25,12 @@ public final class Reclaim {
     /** How long an aborted build's resources are kept for debugging or --resume before cleanup takes them. */
     public static final Duration KEEP_ABORTED = Duration.ofHours(24);
 
-    private final Path dir;
+    private final LedgerStore store;
     private final Map<String, Reclaimer> reclaimers;
     private final Consumer<String> progress;
 
-    public Reclaim(Path dir, List<Reclaimer> reclaimers, Consumer<String> progress) {
-        this.dir = dir;
+    public Reclaim(LedgerStore store, List<Reclaimer> reclaimers, Consumer<String> progress) {
+        this.store = store;
         this.reclaimers = new java.util.LinkedHashMap<>();
         reclaimers.forEach(r -> this.reclaimers.put(r.target(), r));
         this.progress = progress;
@@ -41,39 +42,57 @@ public final class Reclaim {
      */
     public List<Found> run(Predicate<Journal> which, boolean named, boolean dryRun) {
         List<Found> found = new ArrayList<>();
-        for (Path file : Journal.all(dir)) {
-            if (Journal.live(file)) continue;
+        for (String id : store.buildIds()) {
+            if (store.live(id)) continue;
             // Another build of this run may have finished and forgotten its journal meanwhile.
-            java.util.Optional<Journal> read = Journal.readIfPresent(file);
-            if (read.isEmpty()) continue;
-            Journal j = read.get();
-            if (!which.test(j)) continue;
-            if ("aborted".equals(j.end()) && !named && !expired(j)) {
-                progress.accept("build " + j.buildId() + " was kept with --on-error=abort; resume it with galley build"
-                        + " --resume " + j.buildId() + ", or remove it with galley cleanup --build " + j.buildId());
-                continue;
+            Optional<Journal> peek = store.read(id);
+            if (peek.isEmpty() || !which.test(peek.get())) continue;
+            // A dry run changes nothing, not even a lease.
+            Optional<LedgerStore.Claim> claim = dryRun ? Optional.of(new Peek(peek.get())) : store.claim(id);
+            if (claim.isEmpty()) continue;
+            try (LedgerStore.Claim c = claim.get()) {
+                found.addAll(reclaim(c, named, dryRun));
             }
-            if ("succeeded".equals(j.end()) && j.outstanding().isEmpty()) {
-                if (!dryRun) j.forget();
-                continue;
-            }
-            Reclaimer r = reclaimers.get(j.header("target"));
-            if (j.header("target") == null && j.outstanding().isEmpty()) {
-                // Killed before its begin line was written: every create is journaled first, so
-                // nothing of it exists, and the journal itself is all there is to remove.
-                if (!dryRun) j.forget();
-                continue;
-            }
-            if (r == null) {
-                if (!j.outstanding().isEmpty()) {
-                    progress.accept("build " + j.buildId() + " (" + j.header("target") + ") left "
-                            + j.outstanding().size() + " resources; not reachable in this run");
-                }
-                continue;
-            }
-            found.addAll(reclaim(j, r, dryRun));
         }
         return found;
+    }
+
+    /** A dead build's journal as read, for a dry run: nothing is claimed and nothing forgotten. */
+    private record Peek(Journal journal) implements LedgerStore.Claim {
+        @Override
+        public void forget() {
+            throw new IllegalStateException("a dry run forgets nothing");
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** One dead build whose journal this reclaim holds. */
+    private List<Found> reclaim(LedgerStore.Claim claim, boolean named, boolean dryRun) {
+        Journal j = claim.journal();
+        if ("aborted".equals(j.end()) && !named && !expired(j)) {
+            progress.accept("build " + j.buildId() + " was kept with --on-error=abort; resume it with galley build"
+                    + " --resume " + j.buildId() + ", or remove it with galley cleanup --build " + j.buildId());
+            return List.of();
+        }
+        // Succeeded with nothing left, or killed before its begin line: every create is journaled
+        // first, so nothing of it exists and the journal itself is all there is to remove.
+        boolean nothingLeft = j.outstanding().isEmpty()
+                && ("succeeded".equals(j.end()) || j.header("target") == null);
+        if (nothingLeft) {
+            if (!dryRun) claim.forget();
+            return List.of();
+        }
+        Reclaimer r = reclaimers.get(j.header("target"));
+        if (r == null) {
+            if (!j.outstanding().isEmpty()) {
+                progress.accept("build " + j.buildId() + " (" + j.header("target") + ") left "
+                        + j.outstanding().size() + " resources; not reachable in this run");
+            }
+            return List.of();
+        }
+        return reclaim(claim, r, dryRun);
     }
 
     /**
@@ -81,7 +100,8 @@ public final class Reclaim {
      * dead process had in flight (the engine finishes it after the client died); then one
      * more try for what failed the first time (a network still holding that container).
      */
-    private List<Found> reclaim(Journal j, Reclaimer r, boolean dryRun) {
+    private List<Found> reclaim(LedgerStore.Claim claim, Reclaimer r, boolean dryRun) {
+        Journal j = claim.journal();
         List<Found> found = new ArrayList<>();
         List<Journal.Resource> todo = new ArrayList<>(j.outstanding());
         todo.sort(Comparator.comparingInt(x -> r.order(x.kind())));
@@ -106,7 +126,7 @@ public final class Reclaim {
             all &= error == null;
             found.add(new Found(j.buildId(), res.kind(), res.ref(), error == null, error));
         }
-        if (all) j.forget();
+        if (all) claim.forget();
         return found;
     }
 

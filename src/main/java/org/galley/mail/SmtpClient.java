@@ -79,26 +79,52 @@ public final class SmtpClient implements Closeable {
         return capabilities.stream().anyMatch(c -> c.toUpperCase().startsWith(capability.toUpperCase()));
     }
 
-    /** The mechanisms after {@code AUTH} in the EHLO reply. */
+    /** The mechanisms after {@code AUTH} in the EHLO reply, once each (old clients' AUTH= line repeats them). */
     public List<String> authMechanisms() {
         List<String> out = new ArrayList<>();
         capabilities.stream().filter(c -> c.toUpperCase().startsWith("AUTH ") || c.toUpperCase().startsWith("AUTH="))
                 .forEach(c -> out.addAll(List.of(c.substring(5).toUpperCase().trim().split("\\s+"))));
-        return out;
+        return out.stream().distinct().toList();
     }
 
     /** STARTTLS, then a TLS handshake that verifies the certificate against {@code serverName}. */
     public Reply startTls() throws IOException {
+        return startTls((SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * STARTTLS with the trust of {@code factory} (e.g. one pinned certificate); the certificate is
+     * still verified against {@code serverName}.
+     */
+    public Reply startTls(SSLSocketFactory factory) throws IOException {
+        return startTls(factory, true);
+    }
+
+    /**
+     * STARTTLS trusting exactly the certificate {@code pinned} trusts, without comparing the host
+     * name: the certificate itself is the identity (a self-signed one reached through a tunnel).
+     */
+    public Reply startTlsPinned(SSLSocketFactory pinned) throws IOException {
+        return startTls(pinned, false);
+    }
+
+    private Reply startTls(SSLSocketFactory factory, boolean verifyName) throws IOException {
         Reply r = command("STARTTLS");
         if (r.code() != 220) return r;
-        SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, serverName, socket.getPort(), true);
-        SSLParameters params = tls.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        tls.setSSLParameters(params);
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
+        if (verifyName) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(params);
+        }
         tls.startHandshake();
         attach(tls);
         return r;
+    }
+
+    /** The TLS protocol of the session, or null before STARTTLS. */
+    public String tlsProtocol() {
+        return socket instanceof SSLSocket s ? s.getSession().getProtocol() : null;
     }
 
     /** AUTH PLAIN when offered, else AUTH LOGIN. The reply to the last step decides (235 = logged in). */

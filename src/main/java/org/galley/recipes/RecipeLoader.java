@@ -41,7 +41,8 @@ public final class RecipeLoader {
         f.finish();
         String recipeName = name != null ? name : display;
 
-        Map<String, Object> values = bind(recipeName, params, with, useAt, problems);
+        Map<String, Location> setAt = new LinkedHashMap<>();
+        Map<String, Object> values = bind(recipeName, params, with, useAt, setAt, problems);
         List<Step> steps = new ArrayList<>();
         List<Path> inputs = new ArrayList<>();
         if (stepsNode == null) {
@@ -61,7 +62,7 @@ public final class RecipeLoader {
         steps.stream().filter(s -> s instanceof Step.UploadStep).map(s -> ((Step.UploadStep) s).source())
                 .filter(p -> p != null).forEach(inputs::add);
         return new Recipe(recipeName, version, description, file, params, values, List.copyOf(steps),
-                List.copyOf(inputs));
+                List.copyOf(inputs), Map.copyOf(setAt));
     }
 
     private static Map<String, Param> params(YNode node, Problems problems) {
@@ -81,20 +82,26 @@ public final class RecipeLoader {
             YNode def = p.node("default");
             Boolean required = p.bool("required");
             String description = p.string("description");
+            String pattern = p.regex("pattern");
             p.finish();
+            if (pattern != null && t != Param.Type.string && t != Param.Type.secret) {
+                problems.add(p.at("pattern"), "'pattern' applies to string and secret parameters, not to " + t);
+                pattern = null;
+            }
             if (def != null && t == Param.Type.secret) {
                 problems.add(def.at(), "a secret parameter cannot have a default; the spec names its source");
                 def = null;
             }
-            Object defaultValue = def == null ? null : convert(e.key(), t, def, problems);
+            Param param = new Param(e.key(), t, null, false, description, e.keyAt(), pattern);
+            Object defaultValue = def == null ? null : convert(param, def, problems);
             boolean req = required != null ? required : def == null;
-            params.put(e.key(), new Param(e.key(), t, defaultValue, req, description, e.keyAt()));
+            params.put(e.key(), new Param(e.key(), t, defaultValue, req, description, e.keyAt(), pattern));
         }
         return params;
     }
 
     private static Map<String, Object> bind(String recipe, Map<String, Param> params, YNode with, Location useAt,
-                                            Problems problems) {
+                                            Map<String, Location> setAt, Problems problems) {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, YMap.Entry> given = new LinkedHashMap<>();
         if (with != null) {
@@ -110,8 +117,9 @@ public final class RecipeLoader {
         for (Param p : params.values()) {
             YMap.Entry e = given.get(p.name());
             if (e != null) {
-                Object v = convert(p.name(), p.type(), e.value(), problems);
+                Object v = convert(p, e.value(), problems);
                 if (v != null) values.put(p.name(), v);
+                setAt.put(p.name(), e.value().at());
             } else if (p.defaultValue() != null) {
                 values.put(p.name(), p.defaultValue());
             } else if (p.required()) {
@@ -140,55 +148,92 @@ public final class RecipeLoader {
                 problems.add(e.keyAt(), "recipe '" + recipe.name() + "' has no parameter '" + e.key() + "'; it takes: "
                         + String.join(", ", recipe.params().keySet()));
             } else {
-                convert(p.name(), p.type(), e.value(), problems);
+                convert(p, e.value(), problems);
             }
         }
     }
 
-    private static Object convert(String name, Param.Type type, YNode node, Problems problems) {
-        if (type == Param.Type.list) {
-            if (node instanceof YList l) {
-                List<String> out = new ArrayList<>();
-                for (YNode item : l.items()) {
-                    if (item instanceof YScalar s && s.value() != null) out.add(s.value());
-                    else problems.add(item.at(), "items of list parameter '" + name + "' must be text values");
-                }
-                return List.copyOf(out);
-            }
+    private static Object convert(Param p, YNode node, Problems problems) {
+        if (node instanceof YMap m && m.entries().containsKey("from")) return fromSource(p, m, problems);
+        if (p.type() == Param.Type.list) return list(p.name(), node, problems);
+        if (!(node instanceof YScalar s) || s.value() == null) {
+            problems.add(node.at(), "parameter '" + p.name() + "' must be a single " + p.type() + " value, found "
+                    + node.kind());
+            return null;
+        }
+        return scalar(p, s.value(), node.at(), problems);
+    }
+
+    private static Object list(String name, YNode node, Problems problems) {
+        if (!(node instanceof YList l)) {
             problems.add(node.at(), "parameter '" + name + "' is a list; write it as [a, b] or one '- item' per line");
             return null;
         }
-        if (!(node instanceof YScalar s) || s.value() == null) {
-            problems.add(node.at(), "parameter '" + name + "' must be a single " + type + " value, found " + node.kind());
-            return null;
+        List<String> out = new ArrayList<>();
+        for (YNode item : l.items()) {
+            if (item instanceof YScalar s && s.value() != null) out.add(s.value());
+            else problems.add(item.at(), "items of list parameter '" + name + "' must be text values");
         }
-        String v = s.value();
-        switch (type) {
+        return List.copyOf(out);
+    }
+
+    private static Object scalar(Param p, String v, Location at, Problems problems) {
+        String name = p.name();
+        switch (p.type()) {
             case integer -> {
                 try {
                     return Long.parseLong(v.strip());
                 } catch (NumberFormatException ex) {
-                    problems.add(node.at(), "parameter '" + name + "' must be a whole number, found '" + v + "'");
+                    problems.add(at, "parameter '" + name + "' must be a whole number, found '" + v + "'");
                     return null;
                 }
             }
             case bool -> {
                 if (v.equals("true") || v.equals("false")) return Boolean.valueOf(v);
-                problems.add(node.at(), "parameter '" + name + "' must be true or false, found '" + v + "'");
+                problems.add(at, "parameter '" + name + "' must be true or false, found '" + v + "'");
                 return null;
             }
             case secret -> {
                 String bad = Secrets.checkSource(v);
                 if (bad != null) {
-                    problems.add(node.at(), "parameter '" + name + "': " + bad);
+                    problems.add(at, "parameter '" + name + "': " + bad);
                     return null;
                 }
                 return new Template.SecretValue(v);
             }
             default -> {
-                return v;
+                if (p.accepts(v)) return v;
+                // A value written in the spec is not secret: showing it makes the placeholder obvious.
+                problems.add(at, "parameter '" + name + "' is '" + v + "', which does not match its pattern "
+                        + p.pattern() + (p.description() != null ? " (" + p.description() + ")" : "")
+                        + "; give the real value, or read it with {from: SOURCE}, e.g."
+                        + " {from: secretsmanager:NAME#" + name + "}");
+                return null;
             }
         }
+    }
+
+    /**
+     * {@code {from: SOURCE}}: the value is read from a source when the build starts, like a secret's.
+     * It is never shown when wrong: a source may point at a secret by mistake.
+     */
+    private static Object fromSource(Param p, YMap m, Problems problems) {
+        Fields f = Fields.of(m, problems, "the value of parameter '" + p.name() + "'");
+        String source = f.requiredString("from");
+        f.finish();
+        if (source == null) return null;
+        if (p.type() != Param.Type.string && p.type() != Param.Type.secret) {
+            problems.add(m.at(), "parameter '" + p.name() + "' is " + p.type() + "; only string and secret parameters"
+                    + " can be read from a source");
+            return null;
+        }
+        String bad = Secrets.checkSource(source);
+        if (bad != null) {
+            problems.add(f.at("from"), "parameter '" + p.name() + "': " + (Secrets.notASource(bad)
+                    ? "'from' takes a source: " + Secrets.FORMS + " (the value given is not shown)" : bad));
+            return null;
+        }
+        return p.type() == Param.Type.secret ? new Template.SecretValue(source) : new Template.SourcedValue(source);
     }
 
     /** Substitutes parameters in every scalar value; a scalar that is just {@code ${list}} becomes a list. */

@@ -267,7 +267,8 @@ final class StepParser {
 
     private void secretMisused(Location at) {
         problems.add(at, "a secret parameter may only be used in a 'file' step's content or template;"
-                + " anywhere else it would reach a command line, a log or the manifest");
+                + " anywhere else it would reach a command line, a log or the manifest (a value read with"
+                + " {from: SOURCE} is known only when the build starts, so the same holds for it)");
     }
 
     /** A path on this machine, relative to the recipe; null (with a problem) when it cannot be a path. */

@@ -53,6 +53,7 @@ public final class Template {
 
     static String asText(Object value) {
         if (value instanceof SecretValue s) return Secrets.marker(s.source());
+        if (value instanceof SourcedValue s) return Secrets.valueMarker(s.source());
         if (value instanceof List<?> l) return String.join(" ", l.stream().map(String::valueOf).toList());
         return String.valueOf(value);
     }
@@ -69,6 +70,17 @@ public final class Template {
             }
         }
         return new Location(start.file(), line, col);
+    }
+
+    /**
+     * A non-secret parameter whose value is read from {@code source} at build time (e.g. an access
+     * key id from the same Secrets Manager secret as its key, so both rotate together).
+     */
+    public record SourcedValue(String source) {
+        @Override
+        public String toString() {
+            return "(from " + source + ")";
+        }
     }
 
     /** A bound secret parameter: where its value comes from, never the value. */

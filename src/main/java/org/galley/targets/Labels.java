@@ -15,6 +15,8 @@ public final class Labels {
     /** When a temporary resource may be removed by any sweep, running build or not (ISO-8601 instant). */
     public static final String EXPIRES = "org.galley.expires";
 
+    /** Dry runs under --docker-namespace: whose images, containers and networks these are. */
+    public static final String NAMESPACE = "org.galley.namespace";
     /**
      * Build ids of dev sessions ({@code galley dev}) start with this, and so do the names of
      * their containers, so {@code galley dev --shell} finds a session's builder.

@@ -37,8 +37,18 @@ public interface Maintenance extends AutoCloseable {
      * One resource found by cleanup or prune: removed, or why not.
      *
      * @param origin which build it belongs to or when it was made ("build X", "created T")
+     * @param spared  left on purpose, {@code note} says why (an image still in use): not a failure
      */
-    record Removal(String kind, String ref, String origin, boolean removed, String note) {
+    record Removal(String kind, String ref, String origin, boolean removed, String note, boolean spared) {
+        public Removal(String kind, String ref, String origin, boolean removed, String note) {
+            this(kind, ref, origin, removed, note, false);
+        }
+
+        /** Not removed on purpose: {@code why} names what still uses it. */
+        public static Removal spared(String kind, String ref, String origin, String why) {
+            return new Removal(kind, ref, origin, false, why, true);
+        }
+
         /** Runs {@code removal} unless this is a dry run; a failure is kept as the note, never thrown. */
         public static Removal attempt(String kind, String ref, String origin, boolean dryRun, Runnable removal) {
             if (dryRun) return new Removal(kind, ref, origin, false, "dry run");

@@ -15,16 +15,38 @@ import org.galley.imagespec.ImageSpec;
  * @param hostKeyPins    SHA256 fingerprints to trust instead
  * @param pollInterval   how often waits poll (null: the provider's pace)
  * @param sshHost        an existing host to apply to, instead of the spec's builders.ssh
+ * @param timeouts       deadlines of a cloud builder's waits by kind (instance, image, copy), over the spec's
+ * @param dockerNamespace images, containers and networks of dry runs go under this name and only its
+ *                       images count (null: none), so a run never touches images made outside it
  */
 public record TargetSettings(String endpointUrl, String region, String sshCidr, String hostKeyPolicy,
-                             Set<String> hostKeyPins, Duration pollInterval, ImageSpec.Ssh sshHost) {
+                             Set<String> hostKeyPins, Duration pollInterval, ImageSpec.Ssh sshHost,
+                             java.util.Map<String, Duration> timeouts, String dockerNamespace) {
     public TargetSettings {
         hostKeyPins = hostKeyPins == null ? Set.of() : Set.copyOf(hostKeyPins);
+        timeouts = timeouts == null ? java.util.Map.of() : java.util.Map.copyOf(timeouts);
     }
 
-    public static final TargetSettings DEFAULTS = new TargetSettings(null, null, null, null, null, null, null);
+    public TargetSettings(String endpointUrl, String region, String sshCidr, String hostKeyPolicy,
+                          Set<String> hostKeyPins, Duration pollInterval, ImageSpec.Ssh sshHost) {
+        this(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, sshHost, null, null);
+    }
+
+    public TargetSettings(String endpointUrl, String region, String sshCidr, String hostKeyPolicy,
+                          Set<String> hostKeyPins, Duration pollInterval, ImageSpec.Ssh sshHost,
+                          java.util.Map<String, Duration> timeouts) {
+        this(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, sshHost, timeouts, null);
+    }
+
+    public static final TargetSettings DEFAULTS = new TargetSettings(null, null, null, null, null, null, null, null, null);
 
     public TargetSettings withSshHost(ImageSpec.Ssh host) {
-        return new TargetSettings(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, host);
+        return new TargetSettings(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, host,
+                timeouts, dockerNamespace);
+    }
+
+    public TargetSettings withDockerNamespace(String namespace) {
+        return new TargetSettings(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, sshHost,
+                timeouts, namespace);
     }
 }

@@ -185,7 +185,7 @@ public final class SshRemote implements Remote {
                         + (cmd.getExitSignal() != null ? " (signal " + cmd.getExitSignal() + ")" : "")
                         + "; the connection may have dropped");
             }
-            return new ExecResult(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+            return new ExecResult(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8),
                     Duration.between(start, Instant.now()));
         } catch (net.schmizz.sshj.common.SSHException e) {
             throw new TransportException("connection to " + target + " failed: " + e.getMessage(), e);
@@ -215,15 +215,14 @@ public final class SshRemote implements Remote {
         if (line.size() > 0) listener.line(stream, line.toString(StandardCharsets.UTF_8));
     }
 
+    /** The file as the bytes {@code cat} wrote, never decoded on the way. */
     @Override
     public byte[] read(String path) throws IOException {
         String q = Shell.quote(path);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExecResult r = exec("if [ -e " + q + " ]; then cat -- " + q + "; else exit " + READ_MISSING + "; fi");
         if (r.exitCode() == READ_MISSING) return null;
         if (!r.ok()) throw new IOException("cannot read " + path + " on " + target + ": " + r.tail());
-        out.writeBytes(r.stdout().getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        return r.stdoutBytes();
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.galley.targets.docker.DockerTarget;
 import org.galley.testing.DockerResources;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class RebootStepTest {
     @Test
     void rebootStepRestartsTheBuilderAndLaterStepsAndChecksRunOnTheNewBoot() {
         BuildResult result;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(TestNamespace.NAME)) {
             result = new BuildEngine(new BuildListener() {}).build(
                     SpecLoader.load(Repo.file("src/test/resources/specs/reboot.yaml")), target, new SecretStore(null),
                     new BuildOptions("docker", true, OnError.cleanup, null, Duration.ofSeconds(60), null, false));

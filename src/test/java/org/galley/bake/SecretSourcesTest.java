@@ -109,6 +109,9 @@ class SecretSourcesTest {
 
         assertThat(e.problems()).isNotEmpty();
         assertThat(e.problems().get(0).message()).contains("galley/ses-user-missing", "does not exist");
+        // At the spec line that names the source, not at the recipe step that uses it.
+        assertThat(e.problems()).extracting(p -> p.at().file().replaceAll(".*/", "") + ":" + p.at().line() + ":"
+                + p.at().column()).containsExactly("spec.yaml:12:12", "spec.yaml:13:22");
     }
 
     @Test

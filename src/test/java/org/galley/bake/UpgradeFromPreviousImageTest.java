@@ -18,6 +18,7 @@ import org.galley.testing.DockerGuard;
 import org.galley.testing.DockerResources;
 import org.galley.testing.Repo;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class UpgradeFromPreviousImageTest {
     }
 
     private static BuildResult build(Path spec) {
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(TestNamespace.NAME)) {
             return new BuildEngine(new BuildListener() {}).build(SpecLoader.load(spec), target, new SecretStore(null),
                     new BuildOptions("docker", false, OnError.cleanup, null, Duration.ofSeconds(60)));
         }
@@ -81,14 +82,14 @@ class UpgradeFromPreviousImageTest {
         assertThat(first.status()).as("%s", first).isEqualTo(BuildResult.Status.BAKED);
         assertThat(first.sourceId()).isEqualTo(DockerGuard.client().inspectImageCmd("galley/debian-sshd:bookworm")
                 .exec().getId());
-        assertThat(first.artifact().name()).isEqualTo("galley-test/upgrade:Galley-Test-Server-2.9");
+        assertThat(first.artifact().name()).isEqualTo(TestNamespace.NAME + "/galley-test/upgrade:Galley-Test-Server-2.9");
         DockerResources.assertNothingLabelled(Labels.BUILD_ID, first.buildId());
 
         BuildResult second = build(spec("1.1"));
 
         assertThat(second.status()).as("%s", second).isEqualTo(BuildResult.Status.BAKED);
         assertThat(second.sourceId()).as("started from the first build's image").isEqualTo(first.artifact().id());
-        assertThat(second.artifact().name()).isEqualTo("galley-test/upgrade:Galley-Test-Server-2.10");
+        assertThat(second.artifact().name()).isEqualTo(TestNamespace.NAME + "/galley-test/upgrade:Galley-Test-Server-2.10");
         Map<String, StepResult> steps = second.steps().stream().filter(s -> s.recipe().equals("os-upgrade"))
                 .collect(java.util.stream.Collectors.toMap(StepResult::id, s -> s));
         assertThat(steps.get("upgrade").status()).isEqualTo(StepResult.Status.CHANGED);

@@ -2,13 +2,10 @@ package org.galley.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.galley.imagespec.Check;
+import org.galley.testing.Dnsmasq;
 import org.galley.testing.Leaks;
 import org.galley.yaml.Location;
 import org.junit.jupiter.api.AfterAll;
@@ -17,40 +14,24 @@ import org.junit.jupiter.api.Test;
 
 /** The dns check against a real resolver: dnsmasq on a loopback address, serving the seed's mail records. */
 class DnsCheckTest {
-    private static final String ADDRESS = "127.0.0.77";
     private static final String RUN = UUID.randomUUID().toString();
-    private static Process dnsmasq;
+    private static Dnsmasq dnsmasq;
     private static String resolver;
 
     @BeforeAll
     static void startDnsmasq() throws Exception {
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(ADDRESS))) {
-            port = s.getLocalPort();
-        }
-        resolver = ADDRESS + ":" + port;
-        dnsmasq = new ProcessBuilder("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
-                "--no-hosts", "--bind-interfaces", "--listen-address=" + ADDRESS, "--port=" + port,
-                "--pid-file=", "--local=/#/", "--log-facility=-",
+        dnsmasq = Dnsmasq.start("127.0.0.77",
                 "--host-record=sapsailing.com,54.229.94.254",
                 "--txt-record=sapsailing.com,v=spf1 mx ip4:54.229.94.254 -all",
                 "--mx-host=sapsailing.com,mail.sapsailing.com,10",
                 "--cname=mail.sapsailing.com,sapsailing.com",
-                "--ptr-record=254.94.229.54.in-addr.arpa,sapsailing.com")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Instant end = Instant.now().plusSeconds(10);
-        CheckResult probe;
-        while (!(probe = check(dns("sapsailing.com", "A", "54.229.94.254"))).passed()) {
-            if (!dnsmasq.isAlive() || Instant.now().isAfter(end)) {
-                throw new IOException("dnsmasq did not answer on " + resolver + ": " + probe.detail());
-            }
-            Thread.sleep(100);
-        }
+                "--ptr-record=254.94.229.54.in-addr.arpa,sapsailing.com");
+        resolver = dnsmasq.resolver();
     }
 
     @AfterAll
     static void stopDnsmasq() {
-        if (dnsmasq != null) dnsmasq.destroy();
+        if (dnsmasq != null) dnsmasq.close();
         Leaks.assertNoneLeft(Leaks.TEST_RUN, RUN);
     }
 

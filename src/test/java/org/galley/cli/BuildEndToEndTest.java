@@ -26,6 +26,7 @@ import org.galley.targets.docker.DockerTarget;
 import org.galley.testing.DockerGuard;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class BuildEndToEndTest {
     }
 
     private CliRun build(String spec, String... options) {
-        String[] args = new String[options.length + 8];
+        String[] args = new String[options.length + 10];
         args[0] = "build";
         args[1] = spec(spec);
         args[2] = "--manifest";
@@ -71,7 +72,9 @@ class BuildEndToEndTest {
         args[5] = tmp.resolve("logs").toString();
         args[6] = "--ledger-dir";
         args[7] = tmp.resolve("ledger").toString();
-        System.arraycopy(options, 0, args, 8, options.length);
+        args[8] = "--docker-namespace";
+        args[9] = TestNamespace.NAME;
+        System.arraycopy(options, 0, args, 10, options.length);
         return CliRun.of(args);
     }
 
@@ -197,7 +200,7 @@ class BuildEndToEndTest {
         });
 
         BuildResult result;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(TestNamespace.NAME)) {
             result = engine[0].build(SpecLoader.load(Path.of(spec("sleeping"))), target, new SecretStore(null),
                     new BuildOptions("docker", true, OnError.cleanup, null, Duration.ofSeconds(60), null));
         }

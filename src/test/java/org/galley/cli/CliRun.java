@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** One {@link Main#run} call with its exit code and what it printed. */
-record CliRun(int exit, String out, String err) {
-    static CliRun of(String... args) {
+public record CliRun(int exit, String out, String err) {
+    public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);

@@ -13,6 +13,7 @@ import org.galley.targets.Labels;
 import org.galley.testing.ChildGalley;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class DockerKilledBuildTest {
     }
 
     private ChildGalley build(Path specFile) throws Exception {
-        return ChildGalley.start(dir, "build", specFile.toString(), "--force", "-q",
+        return ChildGalley.start(dir, "build", specFile.toString(), "--force", "-q", "--docker-namespace", TestNamespace.NAME,
                 "--ledger-dir", dir.resolve("ledger").toString(), "--manifest", dir.resolve("manifest.json").toString(),
                 "--log-dir", dir.resolve("logs").toString());
     }
@@ -84,7 +85,8 @@ class DockerKilledBuildTest {
 
             StringBuilder journals = new StringBuilder();
             for (Path f : Journal.all(dir.resolve("ledger"))) journals.append(f).append('\n').append(Files.readString(f));
-            CliRun cleanup = CliRun.of("cleanup", "--target", "docker", "--ledger-dir", dir.resolve("ledger").toString());
+            CliRun cleanup = CliRun.of("cleanup", "--target", "docker", "--ledger-dir", dir.resolve("ledger").toString(),
+                    "--docker-namespace", TestNamespace.NAME);
 
             String context = "killed after " + at + " ms of " + wholeMillis + " (seed " + seed + ")\n"
                     + child.output() + "\n--- journals\n" + journals + "\n--- cleanup\n" + cleanup;

@@ -17,6 +17,7 @@ import org.galley.targets.Labels;
 import org.galley.testing.DockerGuard;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ class ResumeBuildTest {
         List<String> args = new ArrayList<>(List.of("build", specFile.toString(), "--ledger-dir",
                 dir.resolve("ledger").toString(), "--manifest", dir.resolve("manifest.json").toString(),
                 "--log-dir", dir.resolve("logs").toString()));
+        args.addAll(List.of(TestNamespace.option()));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }

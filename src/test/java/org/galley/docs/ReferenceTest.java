@@ -93,6 +93,9 @@ class ReferenceTest {
                 new Part("spec", "name: s\nzz_probe: 1\n" + minimal, recipe, "spec.schema.json", ""),
                 new Part("builders.docker", "name: s\nbuilders: {docker: {image: galley/x:1, zz_probe: 1}}\nrecipes: [{use: r}]\n",
                         recipe, "spec.schema.json", "/properties/builders/properties/docker"),
+                new Part("builders.docker.smart_host_login", "name: s\nbuilders: {docker: {image: galley/x:1, smart_host:"
+                        + " smtp.example.org, smart_host_login: {user: u, password: 'env:P', zz_probe: 1}}}\nrecipes: [{use: r}]\n",
+                        recipe, "spec.schema.json", "/properties/builders/properties/docker/properties/smart_host_login"),
                 new Part("builders.ssh", "name: s\nbuilders: {ssh: {host: h, zz_probe: 1}}\nrecipes: [{use: r}]\n",
                         recipe, "spec.schema.json", "/properties/builders/properties/ssh"),
                 new Part("builders.ec2", "name: s\nbuilders: {ec2: {source: {ami: ami-1}, zz_probe: 1}}\nrecipes: [{use: r}]\n",

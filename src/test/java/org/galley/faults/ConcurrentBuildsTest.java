@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.galley.cli.ExitCodes;
 import org.galley.cli.Main;
 import org.galley.targets.Labels;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ConcurrentBuildsTest {
         Path manifest = dir.resolve("manifest.json");
         Path logs = dir.resolve("logs");
         args.addAll(List.of("--target", "docker", "--force", "--parallel", "4", "--manifest", manifest.toString(),
-                "--log-dir", logs.toString()));
+                "--log-dir", logs.toString(), "--docker-namespace", TestNamespace.NAME));
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
 

@@ -14,6 +14,7 @@ import org.galley.bake.SecretStore;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
 import org.galley.targets.docker.DockerTarget;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class EarlyCancelTest {
 
         engine.cancel();
         BuildResult r;
-        try (DockerTarget target = new DockerTarget()) {
+        try (DockerTarget target = new DockerTarget(TestNamespace.NAME)) {
             r = engine.build(SpecLoader.load(spec), target, new SecretStore(null),
                     new BuildOptions("docker", true, org.galley.pipeline.OnError.cleanup, null,
                             java.time.Duration.ofSeconds(30), null));

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.galley.cli.Main;
 import org.galley.targets.Labels;
+import org.galley.testing.TestNamespace;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -76,6 +77,7 @@ final class FaultBed {
         Path manifest = dir.resolve("manifest-" + System.nanoTime() + ".json");
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--manifest", manifest.toString(), "--log-dir", dir.resolve("logs").toString()));
+        all.addAll(List.of(TestNamespace.option()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
+import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,8 @@ class SignalsTest {
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main",
-                    "build", spec.toString(), "--target", "docker", "--force",
+                    "build", spec.toString(), "--target", "docker", "--force", "--docker-namespace",
+                    TestNamespace.NAME,
                     "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString());
             pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
             pb.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");

@@ -27,7 +27,7 @@ class ValidSpecTest {
         assertThat(spec.builders().docker().image()).isEqualTo("galley/debian-sshd:bookworm");
         assertThat(spec.builders().docker().user()).isEqualTo("root");
         assertThat(spec.builders().ec2().source().ssmParameter()).startsWith("/aws/service/");
-        assertThat(spec.builders().ec2().instanceType()).isEqualTo("t3.small");
+        assertThat(spec.builders().ec2().launch().typesFor("x86_64")).containsExactly("t3.small");
         assertThat(spec.checks()).hasSize(2);
         assertThat(spec.checks().get(0)).isInstanceOfSatisfying(Check.FileCheck.class, c -> {
             assertThat(c.name()).isEqualTo("smart host in sendmail.cf");

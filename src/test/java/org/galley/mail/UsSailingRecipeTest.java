@@ -2,16 +2,21 @@ package org.galley.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import net.schmizz.sshj.SSHClient;
 import org.galley.checks.CheckResult;
 import org.galley.checks.CheckRunner;
@@ -36,13 +41,16 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The USSailing instance applied with {@code galley apply} to a real postfix host (a container
- * running sshd), then used the way USSailing uses it: SMTP on 1025 with the created user.
+ * running sshd), then used the way USSailing uses it: SMTP on 1025 with the created user,
+ * logging in only after STARTTLS (the self-signed certificate the recipe made on the host).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UsSailingRecipeTest {
     private static final String RUN = UUID.randomUUID().toString();
     private static final String PASSWORD = "uss-" + UUID.randomUUID();
     private static final Path REPO = Path.of(System.getProperty("galley.repo", "."));
+    private static final String CERTIFICATE = "/etc/postfix-ussailing/tls/cert.pem";
+    private static final String CREDENTIALS = "/etc/postfix-ussailing/galley-chpasswd";
     @TempDir
     static Path tmp;
     static GenericContainer<?> host;
@@ -69,14 +77,16 @@ class UsSailingRecipeTest {
         firstApply = apply(pw);
     }
 
-    private static String apply(Path passwordFile) {
+    private static String apply(Path passwordFile, String... with) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "apply",
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("apply",
                 REPO.resolve("recipes/ussailing-postfix-instance.yaml").toString(),
                 "--host", "root@localhost:" + host.getMappedPort(22), "--host-key", hostKey,
                 "-i", keys.privateKey().toString(),
-                "--with", "password=file:" + passwordFile, "--with", "forward_to=root");
+                "--with", "password=file:" + passwordFile, "--with", "forward_to=root"));
+        for (String w : with) args.addAll(java.util.List.of("--with", w));
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
         assertThat(code).as("galley apply exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
         return out + "\n" + err;
     }
@@ -94,10 +104,28 @@ class UsSailingRecipeTest {
         return c;
     }
 
+    /** A client that started TLS, trusting the certificate the recipe made on the host (issued to uss.sapsailing.com). */
+    private static SmtpClient smtpOverTls() throws Exception {
+        SmtpClient c = smtp();
+        byte[] pem = host.execInContainer("cat", CERTIFICATE).getStdout().getBytes(StandardCharsets.US_ASCII);
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        anchors.setCertificateEntry("uss", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem)));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        assertThat(c.startTls(tls.getSocketFactory()).code()).isEqualTo(220);
+        assertThat(c.ehlo("client.example.org").code()).isEqualTo(250);
+        return c;
+    }
+
     @Test
     @Order(1)
-    void createdUserLogsInOnPort1025AndRelaysMail() throws Exception {
-        try (SmtpClient c = smtp()) {
+    void createdUserLogsInOnPort1025AfterStartTlsAndRelaysMail() throws Exception {
+        try (SmtpClient c = smtpOverTls()) {
+            assertThat(c.tlsProtocol()).isEqualTo("TLSv1.3");
             assertThat(c.authMechanisms()).contains("PLAIN", "LOGIN");
 
             assertThat(c.login("uss", PASSWORD).code()).isEqualTo(235);
@@ -105,6 +133,20 @@ class UsSailingRecipeTest {
                     "Subject: regatta results\n\nattached\n");
 
             assertThat(sent.code()).as("reply %s", sent).isEqualTo(250);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aClientThatTriesAuthBeforeStartTlsIsRefused() throws Exception {
+        try (SmtpClient c = smtp()) {
+            assertThat(c.offers("STARTTLS")).isTrue();
+            assertThat(c.authMechanisms()).as("AUTH offered before STARTTLS").isEmpty();
+
+            SmtpClient.Reply r = c.login("uss", PASSWORD);
+
+            assertThat(r.code()).as("reply %s", r).isEqualTo(503);
+            assertThat(r.toString()).contains("authentication not enabled");
         }
     }
 
@@ -122,7 +164,7 @@ class UsSailingRecipeTest {
     @Test
     @Order(3)
     void wrongPasswordIsRefused() throws Exception {
-        try (SmtpClient c = smtp()) {
+        try (SmtpClient c = smtpOverTls()) {
             assertThat(c.login("uss", PASSWORD + "x").code()).isEqualTo(535);
         }
     }
@@ -156,14 +198,13 @@ class UsSailingRecipeTest {
 
     @Test
     @Order(6)
-    void smtpLoginCheckLogsInWithTheBakedPropertiesFromTheHost() throws Exception {
-        CheckResult ok = smtpLogin(PASSWORD);
-        CheckResult bad = smtpLogin("not-" + PASSWORD);
+    void smtpLoginCheckWithTheBakedPropertiesDoesNotTrustTheSelfSignedCertificate() throws Exception {
+        // Logins need STARTTLS now; smtp-login trusts the JDK's CAs (SES), not a certificate made on the host.
+        CheckResult r = smtpLogin(PASSWORD);
 
-        assertThat(ok.passed()).as(ok.detail()).isTrue();
-        assertThat(ok.detail()).contains("logged in to localhost:1025 from the builder as uss");
-        assertThat(bad.passed()).isFalse();
-        assertThat(bad.detail()).contains("refused the login of uss", "535").doesNotContain(PASSWORD);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.detail()).contains("SMTP login to localhost:1025 from the builder failed", "PKIX")
+                .doesNotContain(PASSWORD);
     }
 
     private CheckResult smtpLogin(String password) throws Exception {
@@ -176,6 +217,67 @@ class UsSailingRecipeTest {
                      Duration.ofSeconds(20), SshRemote.ProgressListener.NONE)) {
             return new CheckRunner(remote).run(new Check.SmtpLoginCheck("login", "/tmp/mail.properties", null, null,
                     "builder", 10, Location.of("test")));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void smtpTlsLoginCheckInASpecProvesNoLoginBeforeStartTlsAndALoginAfterIt() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("ussailing-host.yaml"), """
+                name: ussailing-host
+                builders:
+                  ssh: {host: localhost, port: %d, user: root, identity_file: %s, host_key: "%s"}
+                recipes:
+                  - use: %s
+                    with: {password: "file:%s", forward_to: root}
+                verify:
+                  - name: port 1025 takes logins only after STARTTLS
+                    smtp-tls-login: {port: 1025, credentials: %s, certificate: %s}
+                image:
+                  name: ussailing-host
+                """.formatted(host.getMappedPort(22), keys.privateKey(), hostKey,
+                REPO.resolve("recipes/ussailing-postfix-instance.yaml").toAbsolutePath(), tmp.resolve("uss-password"),
+                CREDENTIALS, CERTIFICATE));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "build", spec.toString(), "--target", "ssh",
+                "--manifest", tmp.resolve("manifest.json").toString(), "--ledger-dir", tmp.resolve("ledger").toString(),
+                "--output", "json");
+
+        assertThat(code).as("%s%n%s", out, err).isZero();
+        assertThat(out.toString()).contains("AUTH before STARTTLS refused (503 5.5.1 Error: authentication not enabled)",
+                "logged in to localhost:1025 from the builder as uss after STARTTLS (TLSv1.3, pinned certificate)")
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
+    @Order(6)
+    void smtpTlsLoginCheckFailsWhenTheServerTakesLoginsInClearText() throws Exception {
+        // The seed's configuration for a moment: AUTH offered without TLS.
+        host.execInContainer("sh", "-c", "cp /etc/postfix-ussailing/main.cf /tmp/main.cf.kept &&"
+                + " postconf -c /etc/postfix-ussailing -e smtpd_tls_auth_only=no && postmulti -i postfix-ussailing -p reload");
+        CheckResult r;
+        try {
+            r = smtpTlsLogin();
+        } finally {
+            host.execInContainer("sh", "-c", "cp /tmp/main.cf.kept /etc/postfix-ussailing/main.cf &&"
+                    + " postmulti -i postfix-ussailing -p reload");
+        }
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.detail()).contains("localhost:1025 from the builder offers AUTH PLAIN LOGIN before STARTTLS",
+                "smtpd_tls_auth_only = yes").doesNotContain(PASSWORD);
+        assertThat(smtpTlsLogin().passed()).as("with the recipe's main.cf again").isTrue();
+    }
+
+    private CheckResult smtpTlsLogin() throws Exception {
+        try (SSHClient loader = new SSHClient();
+             SshRemote remote = SshRemote.connect(new SshRemote.Endpoint("localhost", host.getMappedPort(22), "root"),
+                     loader.loadKeys(keys.privateKey().toString()), new HostKeys(Set.of(hostKey)),
+                     Duration.ofSeconds(20), SshRemote.ProgressListener.NONE)) {
+            return new CheckRunner(remote).run(new Check.SmtpTlsLoginCheck("tls login", "localhost", 1025, CREDENTIALS,
+                    CERTIFICATE, "builder", 10, Location.of("test")));
         }
     }
 
@@ -199,5 +301,26 @@ class UsSailingRecipeTest {
         String again = apply(tmp.resolve("uss-password"));
 
         assertThat(again).contains("(0 changed)");
+    }
+
+    @Test
+    @Order(9)
+    void aCertificateGivenByPathIsTheOneThePortPresents() throws Exception {
+        host.execInContainer("sh", "-c", "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=uss.sapsailing.com"
+                + " -keyout /root/uss.key -out /root/uss.crt 2>/dev/null && chmod 600 /root/uss.key");
+
+        String applied = apply(tmp.resolve("uss-password"), "certificate=/root/uss.crt", "private_key=/root/uss.key");
+
+        assertThat(applied).contains("STARTTLS certificate of postfix-ussailing");
+        try (SSHClient loader = new SSHClient();
+             SshRemote remote = SshRemote.connect(new SshRemote.Endpoint("localhost", host.getMappedPort(22), "root"),
+                     loader.loadKeys(keys.privateKey().toString()), new HostKeys(Set.of(hostKey)),
+                     Duration.ofSeconds(20), SshRemote.ProgressListener.NONE)) {
+            CheckResult given = new CheckRunner(remote).run(new Check.SmtpTlsLoginCheck("given certificate", "localhost",
+                    1025, CREDENTIALS, "/root/uss.crt", "builder", 10, Location.of("test")));
+            assertThat(given.passed()).as(given.detail()).isTrue();
+        }
+        assertThat(apply(tmp.resolve("uss-password"), "certificate=/root/uss.crt", "private_key=/root/uss.key"))
+                .contains("(0 changed)");
     }
 }

@@ -32,9 +32,10 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * recipes/postfix-ses-relay.yaml on a postfix builder, against a stand-in for SES on the
- * build network: a postfix under SES's host name that accepts mail on 587 only after
- * STARTTLS and a SASL login (sasldb), and keeps it queued for inspection.
+ * recipes/ses-mail-properties.yaml then recipes/postfix-ses-relay.yaml on a postfix builder,
+ * as the sailing server spec applies them, against a stand-in for SES on the build network: a
+ * postfix under SES's host name that accepts mail on 587 only after STARTTLS and a SASL login
+ * (sasldb), and keeps it queued for inspection. The relay logs in with what mail.properties holds.
  */
 @RequiresDocker
 class PostfixSesRelayRecipeTest {
@@ -99,13 +100,14 @@ class PostfixSesRelayRecipeTest {
             assertThat(builder.sh("stat -c '%a %U' /etc/postfix/sasl_passwd /etc/postfix/sasl_passwd.db"))
                     .isEqualTo("600 root\n600 root\n");
             assertThat(builder.sh("postconf -h relayhost smtp_tls_security_level myorigin"))
-                    .isEqualTo("[" + SES_HOST + "]:587\nencrypt\nsapsailing.com\n");
+                    .isEqualTo("[" + SES_HOST + "]:587\nencrypt\n$myhostname.sapsailing.com\n");
 
             builder.sh("echo 'galley relay test' | /usr/sbin/sendmail galley-verify@sapsailing.com");
 
             String queued = await(() -> ses.execInContainer("postqueue", "-j").getStdout(),
                     q -> q.contains("galley-verify@sapsailing.com"));
-            assertThat(queued).as("SES stand-in's queue").contains("\"sender\": \"root@sapsailing.com\"");
+            assertThat(queued).as("SES stand-in's queue: sent as the instance's own host under sapsailing.com")
+                    .contains("\"sender\": \"root@" + SshdContainer.HOSTNAME + ".sapsailing.com\"");
             assertThat(ses.getLogs()).contains("sasl_username=" + ACCESS_KEY_ID)
                     .as("logged in after STARTTLS").contains("starttls=1 auth=1 mail=1");
             assertThat(builder.sh("postqueue -j")).as("nothing left on the builder").isEmpty();
@@ -153,7 +155,9 @@ class PostfixSesRelayRecipeTest {
                     with:
                       access_key_id: %s
                       smtp_password: file:%s
-                """.formatted(Repo.file("recipes/postfix-ses-relay.yaml"), ACCESS_KEY_ID, secret));
+                  - use: %s
+                """.formatted(Repo.file("recipes/ses-mail-properties.yaml"), ACCESS_KEY_ID, secret,
+                Repo.file("recipes/postfix-ses-relay.yaml")));
         ImageSpec s = SpecLoader.load(spec);
         SecretStore secrets = new SecretStore(null);
         secrets.preload(s.recipes());

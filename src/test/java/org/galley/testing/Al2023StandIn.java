@@ -65,9 +65,9 @@ public final class Al2023StandIn implements AutoCloseable {
     private final List<Boolean> latestAsked = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean passwordSudo;
 
-    private Al2023StandIn(boolean anyKey, Network network, String dns) {
+    private Al2023StandIn(boolean anyKey, String image, Network network, String dns) {
         this.anyKey = anyKey;
-        container = new GenericContainer<>(DockerImageName.parse(DockerGuard.BUILDER_IMAGE))
+        container = new GenericContainer<>(DockerImageName.parse(image))
                 .withLabel(SshdContainer.LABEL, UUID.randomUUID().toString())
                 .withCreateContainerCmdModifier(c -> {
                     c.withHostName("ip-172-31-1-2.eu-west-1.compute.internal");
@@ -94,9 +94,21 @@ public final class Al2023StandIn implements AutoCloseable {
         return start(false, network, dns);
     }
 
+    /**
+     * Accepts any key (a galley in another JVM), from {@code image} (a local image with sshd and
+     * sudo, e.g. galley/postfix:bookworm for a postfix image), optionally on {@code network} with
+     * {@code dns}; null for neither.
+     */
+    public static Al2023StandIn anyKey(String image, Network network, String dns) {
+        DockerGuard.client();
+        Al2023StandIn s = new Al2023StandIn(true, image, network, dns);
+        s.container.start();
+        return s;
+    }
+
     private static Al2023StandIn start(boolean anyKey, Network network, String dns) {
         DockerGuard.client();
-        Al2023StandIn s = new Al2023StandIn(anyKey, network, dns);
+        Al2023StandIn s = new Al2023StandIn(anyKey, DockerGuard.BUILDER_IMAGE, network, dns);
         s.container.start();
         return s;
     }

@@ -44,9 +44,13 @@ public final class ApiRecorder implements ExecutionInterceptor {
         return Path.of(System.getProperty("galley.repo", "."));
     }
 
+    /** SDK operations whose IAM action has another name. */
+    public static final java.util.Map<String, String> IAM_NAMES = java.util.Map.of("s3:ListObjectsV2", "s3:ListBucket");
+
     static String action(ExecutionAttributes a) {
         String service = a.getAttribute(SdkExecutionAttribute.SERVICE_NAME).toLowerCase();
-        return service + ":" + a.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        String call = service + ":" + a.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        return IAM_NAMES.getOrDefault(call, call);
     }
 
     @Override

@@ -22,10 +22,20 @@ public final class ChildGalley {
         this.output = output;
     }
 
-    public static ChildGalley start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** The command line that starts galley's CLI on the test's classpath, without galley's arguments. */
+    public static List<String> command() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main"));
+                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main");
+    }
+
+    public static ChildGalley start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** With {@code env} added to the child's environment (e.g. an {@code env:} secret source). */
+    public static ChildGalley start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(command());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "galley-child", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
@@ -36,6 +46,7 @@ public final class ChildGalley {
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().put("CI", "true");
+        pb.environment().putAll(env);
         return new ChildGalley(pb.start(), out);
     }
 
@@ -45,6 +56,10 @@ public final class ChildGalley {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
         return alive;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public int await(Duration timeout) throws InterruptedException {

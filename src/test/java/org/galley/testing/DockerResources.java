@@ -10,6 +10,7 @@ import java.util.Map;
 
 /** Lists Docker resources by label, for leak assertions and for removing what tests made. */
 public final class DockerResources {
+    private static final String NAMESPACE = "org.galley.namespace";
     private DockerResources() {}
 
     public static List<Container> containers(String label, String value) {
@@ -20,8 +21,10 @@ public final class DockerResources {
         return DockerGuard.client().listNetworksCmd().withFilter("label", List.of(label + "=" + value)).exec();
     }
 
+    /** Images of this test run (its namespace) carrying {@code label=value}; never a user's. */
     public static List<Image> images(String label, String value) {
-        return DockerGuard.client().listImagesCmd().withLabelFilter(Map.of(label, value)).exec();
+        return DockerGuard.client().listImagesCmd()
+                .withLabelFilter(Map.of(label, value, NAMESPACE, TestNamespace.NAME)).exec();
     }
 
     /** The leak assertion: nothing carrying {@code label=value} is left, whatever kind it is. */
@@ -30,8 +33,16 @@ public final class DockerResources {
         assertThat(networks(label, value)).as("networks labelled %s=%s", label, value).isEmpty();
     }
 
+    /** Removes this test run's images with {@code label=value}; what the run did not make is never touched. */
     public static void removeImages(String label, String value) {
         for (Image i : images(label, value)) {
+            DockerGuard.client().removeImageCmd(i.getId()).withForce(true).exec();
+        }
+    }
+
+    /** Removes images the test made itself, carrying a label value no one else uses (e.g. its run's UUID). */
+    public static void removeImagesOfThisRun(String label, String uniqueValue) {
+        for (Image i : DockerGuard.client().listImagesCmd().withLabelFilter(Map.of(label, uniqueValue)).exec()) {
             DockerGuard.client().removeImageCmd(i.getId()).withForce(true).exec();
         }
     }

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * moto plays EC2; an {@link Al2023StandIn} plays every instance. The instance's address is
@@ -66,6 +67,38 @@ public final class Ec2TestBed {
         return dir.resolve("spec.yaml");
     }
 
+    /**
+     * Like {@link #spec}, with a second recipe that writes a secret (from {@code secret.txt}
+     * beside the spec) into a 0600 file: the image then holds a secret.
+     */
+    public static Path secretSpec(Path dir, String connectAddress, String... extra) throws IOException {
+        Path spec = spec(dir, connectAddress, "true", "true", extra);
+        Files.writeString(dir.resolve("secret.txt"), "NOT-A-SECRET-" + java.util.UUID.randomUUID() + "\n");
+        Files.writeString(dir.resolve("recipes/secret-file.yaml"), """
+                name: secret-file
+                params:
+                  password:
+                    type: secret
+                steps:
+                  - id: credentials
+                    file:
+                      path: /etc/galley-test-credentials
+                      content: "password=${password}"
+                      mode: "0600"
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("recipes:\n  - use: marker\n",
+                "recipes:\n  - use: marker\n  - use: secret-file\n    with:\n      password: file:secret.txt\n"));
+        return spec;
+    }
+
+    /** A customer-managed KMS key in {@code region}, as moto makes them; its ARN. */
+    public static String kmsKey(String region) {
+        try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder().region(Region.of(region))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return kms.createKey(r -> r.description("galley test key")).keyMetadata().arn();
+        }
+    }
+
     /** Strict host keys: every instance's own, from its console; fast pacing. */
     public static Ec2Options options(ExecutionInterceptor... interceptors) {
         return options(Map.of(), interceptors);
@@ -79,6 +112,25 @@ public final class Ec2TestBed {
 
     public static BuildOptions buildOptions() {
         return new BuildOptions("ec2", false, OnError.cleanup, null, Duration.ofSeconds(3));
+    }
+
+    /**
+     * What the sailing specs need in the account: the SES user's secret access key in Secrets
+     * Manager, and a subnet of the default VPC tagged galley:relay=admitted (the central postfix
+     * admits it).
+     */
+    public static void plantSesKeyAndAdmittedSubnet(String sesKey) {
+        try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.of(REGION))
+                .endpointOverride(URI.create(MotoServer.endpoint())).httpClient(UrlConnectionHttpClient.create()).build()) {
+            // One JSON secret holds the key id and the key, so they rotate together.
+            sm.createSecret(b -> b.name("sailing/ses-smtp-user").secretString(
+                    "{\"access_key_id\": \"AKIAIOSFODNN7EXAMPLE\", \"secret_access_key\": \"" + sesKey + "\"}"));
+        }
+        try (Ec2Client ec2 = client(REGION)) {
+            String vpc = ec2.describeVpcs(q -> q.filters(f -> f.name("is-default").values("true"))).vpcs().get(0).vpcId();
+            String subnet = ec2.createSubnet(q -> q.vpcId(vpc).cidrBlock("172.31.240.0/24")).subnet().subnetId();
+            ec2.createTags(q -> q.resources(subnet).tags(t -> t.key("galley:relay").value("admitted")));
+        }
     }
 
     /** A client for planting and inspecting, outside galley and its recorder. */

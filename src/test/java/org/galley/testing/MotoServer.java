@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     static final Path BIN = Path.of(System.getenv().getOrDefault("GALLEY_MOTO", "/opt/galley-moto/bin/moto_server"));
+    /** moto_server plus the EC2 image calls moto 5.1 answers with a 500 (src/test/resources/moto/galley_moto.py). */
+    static final String LAUNCHER = "moto/galley_moto.py";
     private static volatile Running running;
     private static volatile String external;
 
@@ -56,6 +59,17 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
         c.getOutputStream().close();
         if (c.getResponseCode() != 200) throw new IOException("moto reset answered " + c.getResponseCode());
         c.disconnect();
+        if (running != null) Files.writeString(running.recording, "");
+    }
+
+    /**
+     * Every request moto received since this test started (moto's recorder, MOTO_ENABLE_RECORDING):
+     * the proof of parameters moto accepts but does not act on (CopyImage's Encrypted, ImdsSupport,
+     * EnableImageDeprecation).
+     */
+    public static List<MotoRequest> recording() {
+        if (running == null) throw new IllegalStateException("moto is not running here; no recording");
+        return MotoRequest.read(running.recording);
     }
 
     private static Running start() {
@@ -68,9 +82,12 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
                 port = s.getLocalPort();
             }
             Path log = Files.createTempFile("galley-moto", ".log");
-            Process p = new ProcessBuilder(BIN.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Running r = new Running(p, "http://127.0.0.1:" + port);
+            Path recording = Files.createTempFile("galley-moto", ".requests.jsonl");
+            ProcessBuilder pb = new ProcessBuilder(command(port)).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("MOTO_ENABLE_RECORDING", "True");
+            pb.environment().put("MOTO_RECORDER_FILEPATH", recording.toString());
+            Process p = pb.start();
+            Running r = new Running(p, "http://127.0.0.1:" + port, recording);
             Instant end = Instant.now().plus(Duration.ofSeconds(30));
             while (!r.answers()) {
                 if (!p.isAlive() || Instant.now().isAfter(end)) {
@@ -85,7 +102,18 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
         }
     }
 
-    private record Running(Process process, String endpoint)
+    /** moto's own python running galley's launcher beside the moto_server it replaces. */
+    static List<String> command(int port) throws IOException {
+        Path launcher = Files.createTempFile("galley-moto", ".py");
+        try (var in = MotoServer.class.getClassLoader().getResourceAsStream(LAUNCHER)) {
+            if (in == null) throw new IOException(LAUNCHER + " is not on the test classpath");
+            Files.write(launcher, in.readAllBytes());
+        }
+        return List.of(BIN.resolveSibling("python3").toString(), launcher.toString(), "-H", "127.0.0.1", "-p",
+                String.valueOf(port));
+    }
+
+    private record Running(Process process, String endpoint, Path recording)
             implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         boolean answers() {
             try {
@@ -99,13 +127,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            Processes.stop(process);
         }
     }
 }

@@ -180,6 +180,22 @@ class SshTransportTest {
     }
 
     @Test
+    void aRandomBinaryFileComesBackByteForByteThroughReadAndExec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException {
+        // Every byte value, and sequences that are not UTF-8 (a lone 0xC3, 0xFF, a cut surrogate).
+        byte[] data = new byte[256 * 1024];
+        new java.util.Random(14).nextBytes(data);
+        for (int i = 0; i < 256; i++) data[i] = (byte) i;
+        java.nio.file.Path local = tmp.resolve("random.bin");
+        java.nio.file.Files.write(local, data);
+        remote.upload(local, "/tmp/random.bin");
+
+        assertThat(remote.read("/tmp/random.bin")).isEqualTo(data);
+        assertThat(remote.exec("cat /tmp/random.bin").stdoutBytes()).isEqualTo(data);
+        assertThat(new SudoRemote(remote).read("/tmp/random.bin")).as("read as root through sudo").isEqualTo(data);
+    }
+
+    @Test
     void execOnAClosedConnectionFailsClearly() {
         SshRemote closed = builder.connect();
         closed.close();

@@ -56,12 +56,12 @@ final class CommitStage implements Stage {
             throw new IllegalStateException("could not remove galley's key from the builder: " + scrub.getStderr());
         }
         ctx.checkCancelled(name());
-        String repository = DockerTarget.repository(ctx.spec);
+        String repository = target.repository(ctx.spec);
         String tag = ImageNames.dockerTag(ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         releaseName = repository + ":" + tag;
         // Until first boot verifies it, the image carries only a candidate tag.
         String candidateTag = CANDIDATE_PREFIX + ctx.buildId;
-        Map<String, String> labels = imageLabels(ctx);
+        Map<String, String> labels = new LinkedHashMap<>(target.scoped(imageLabels(ctx)));
         labels.put(Labels.IMAGE_NAME, ImageNames.render(ctx.spec, ctx.fingerprint, ctx.started, ctx.version()));
         ctx.ledger().intent(IMAGE, repository + ":" + candidateTag, Map.of());
         // No pause: the builder is idle by now, and a paused container wedges any docker exec

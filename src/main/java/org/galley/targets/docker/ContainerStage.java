@@ -23,6 +23,9 @@ import org.galley.pipeline.Stage;
 final class ContainerStage implements Stage {
     static final String NETWORK = "docker.network";
     private static final java.time.Duration SERVICES_READY = java.time.Duration.ofSeconds(60);
+    /** How long cleanup looks for a network whose create was in flight when the build was stopped. */
+    private static final int LATE_NETWORK_TRIES = 10;
+    private static final java.time.Duration LATE_NETWORK_PAUSE = java.time.Duration.ofMillis(300);
 
     private final DockerTarget target;
     private final Machines machines;
@@ -54,13 +57,14 @@ final class ContainerStage implements Stage {
         }
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
         DockerClient client = target.client();
-        Map<String, String> labels = Machines.labels(ctx);
+        Map<String, String> labels = machines.labels(ctx);
         networkName = "galley-" + ctx.buildId;
         ctx.ledger().intent(NETWORK, networkName, Map.of());
         networkId = client.createNetworkCmd().withName(networkName).withLabels(labels).withCheckDuplicate(true)
                 .exec().getId();
         ctx.ledger().created(NETWORK, networkId, Map.of("name", networkName));
-        Containers.Started svc = Containers.start(ctx, client, NetworkServices.plan(d, networkName, labels, ctx.buildId));
+        Containers.Started svc = Containers.start(ctx, client,
+                NetworkServices.plan(d, networkName, labels, ctx.buildId, ctx.secrets));
         servicesId = svc.id();
         smartHost = d.smartHost();
         try (LogWatch servicesLog = svc.log()) {
@@ -122,15 +126,29 @@ final class ContainerStage implements Stage {
         machines.removeSoon(ctx, servicesId, "services");
         machines.awaitRemovals();
         machines.sweep(ctx);
-        if (networkName != null) {
+        if (networkName == null) return;
+        // A create cut short by an interrupt is still finished by the engine a moment later.
+        int tries = networkId == null ? LATE_NETWORK_TRIES : 1;
+        for (int i = 0; i < tries; i++) {
             try {
                 target.client().removeNetworkCmd(networkName).exec();
                 if (networkId != null) ctx.ledger().removed(NETWORK, networkId);
+                return;
             } catch (NotFoundException e) {
-                // already gone
+                pause(i < tries - 1);
             } catch (RuntimeException e) {
                 ctx.leftover("network " + networkName + ": remove with docker network rm " + networkName);
+                return;
             }
+        }
+    }
+
+    private static void pause(boolean more) {
+        if (!more) return;
+        try {
+            Thread.sleep(LATE_NETWORK_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

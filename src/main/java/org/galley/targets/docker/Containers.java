@@ -26,10 +26,13 @@ final class Containers {
 
     /**
      * What a container is made of. {@code files}: absolute path to content, written root-owned
-     * and world-readable (with their directories) before the container starts.
+     * (in directories of mode 0755) before the container starts.
      */
     record Plan(String image, String name, String hostName, Map<String, String> labels, String network,
-                List<String> aliases, String dns, List<String> cmd, boolean publishSsh, Map<String, String> files) {}
+                List<String> aliases, String dns, List<String> cmd, boolean publishSsh, Map<String, File> files) {}
+
+    /** A file's content and its mode (e.g. 0644, or 0600 for a secret). */
+    record File(String content, int mode) {}
 
     /** Creates the container with its files and starts it; returns its id and its log, followed from the start. */
     static Started start(BuildContext ctx, DockerClient client, Plan p) {
@@ -65,23 +68,27 @@ final class Containers {
         return cmd.exec().getId();
     }
 
-    /** A tar of root-owned files (mode 0644) in their directories (0755), for the copy into a container. */
-    static byte[] tar(Map<String, String> files) {
+    /** A tar of root-owned files in their directories (0755), for the copy into a container. */
+    static byte[] tar(Map<String, File> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            // Only each file's own directory: an entry for /run or /etc would reset their modes.
+            // Only each file's own directory, and not a top-level one: an entry for /run or /etc
+            // would reset their modes.
             java.util.Set<String> dirs = new java.util.TreeSet<>();
-            for (String path : files.keySet()) dirs.add(path.substring(1, path.lastIndexOf('/') + 1));
+            for (String path : files.keySet()) {
+                String dir = path.substring(0, path.lastIndexOf('/'));
+                if (dir.lastIndexOf('/') > 0) dirs.add(dir.substring(1) + "/");
+            }
             for (String d : dirs) {
                 TarArchiveEntry e = new TarArchiveEntry(d);
                 e.setMode(040755);
                 tar.putArchiveEntry(e);
                 tar.closeArchiveEntry();
             }
-            for (Map.Entry<String, String> f : files.entrySet()) {
-                byte[] data = f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (Map.Entry<String, File> f : files.entrySet()) {
+                byte[] data = f.getValue().content().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 TarArchiveEntry e = new TarArchiveEntry(f.getKey().substring(1));
-                e.setMode(0100644);
+                e.setMode(0100000 | f.getValue().mode());
                 e.setSize(data.length);
                 tar.putArchiveEntry(e);
                 tar.write(data);

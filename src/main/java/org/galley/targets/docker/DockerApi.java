@@ -2,6 +2,7 @@ package org.galley.targets.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.ByteArrayInputStream;
@@ -15,17 +16,40 @@ import java.util.List;
 import java.util.Map;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.dockerclient.TransportConfig;
+import org.testcontainers.shaded.com.github.dockerjava.core.DefaultDockerClientConfig;
+import org.testcontainers.shaded.com.github.dockerjava.core.DockerClientConfig;
+import org.testcontainers.shaded.com.github.dockerjava.core.DockerClientImpl;
 
 /**
- * Docker Engine API calls that docker-java cannot make as galley needs them, on a
- * connection of their own with a response deadline. docker-java sends {@code pause} only
- * when true, so its commit always pauses the container, and any {@code docker exec} into a
- * paused container blocks in runc and wedges the daemon's state for it.
+ * How galley talks to the Docker engine: a docker-java client whose every call has a
+ * response deadline ({@link #client}), and the calls docker-java cannot make as galley needs
+ * them, on a connection of their own with a deadline of their own. docker-java sends
+ * {@code pause} only when true, so its commit always pauses the container, and any
+ * {@code docker exec} into a paused container blocks in runc and wedges the daemon's state for it.
  */
 final class DockerApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every call but the commit: inspect, exec, remove, list, restart, tag answer within seconds. */
+    static final Duration CALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private DockerApi() {}
+
+    /**
+     * A client for the engine Testcontainers found, with a deadline on every call. Testcontainers
+     * bundles docker-java's core (DockerClientImpl), version pinned by its BOM.
+     */
+    static DockerClient client(TransportConfig transport, Duration timeout) {
+        DockerHttpClient http = http(transport, timeout);
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(transport.getDockerHost().toString()).build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    private static DockerHttpClient http(TransportConfig t, Duration timeout) {
+        return new BoundedDockerHttp(new ZerodepDockerHttpClient.Builder().dockerHost(t.getDockerHost())
+                .sslConfig(t.getSslConfig()).connectionTimeout(CONNECT_TIMEOUT).responseTimeout(timeout).build(), timeout);
+    }
 
     /** {@code POST /commit} without pausing; returns the new image id. */
     static String commit(String containerId, String repository, String tag, Map<String, String> labels,
@@ -44,9 +68,7 @@ final class DockerApi {
     }
 
     private static JsonNode post(String what, String path, Object body, Duration timeout) {
-        TransportConfig t = DockerClientFactory.instance().getTransportConfig();
-        try (DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(t.getDockerHost())
-                .sslConfig(t.getSslConfig()).connectionTimeout(Duration.ofSeconds(10)).responseTimeout(timeout).build()) {
+        try (DockerHttpClient http = http(DockerClientFactory.instance().getTransportConfig(), timeout)) {
             byte[] json = JSON.writeValueAsBytes(body);
             DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
                     .path(path).putHeader("Content-Type", "application/json").body(new ByteArrayInputStream(json))

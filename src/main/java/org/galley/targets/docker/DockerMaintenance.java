@@ -19,13 +19,25 @@ import org.galley.targets.Maintenance;
  * directory, or one that predates the ledger): containers, networks and candidate-only
  * images labelled {@code org.galley.managed=true} whose build is not running and that are
  * older than the cutoff or past their {@code org.galley.expires} label. Released images
- * are outputs and never touched.
+ * are outputs and never touched. With a namespace, only what carries it is looked at.
  */
 final class DockerMaintenance implements Maintenance {
     private final DockerClient client;
+    private final String namespace;
 
-    DockerMaintenance(DockerClient client) {
+    /** @param namespace only resources of this --docker-namespace (null: every galley resource) */
+    DockerMaintenance(DockerClient client, String namespace) {
         this.client = client;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (java.io.IOException ignored) {
+            // its connections go with the process
+        }
     }
 
     @Override
@@ -42,7 +54,8 @@ final class DockerMaintenance implements Maintenance {
     public List<Removal> sweep(Duration olderThan, boolean dryRun, Predicate<String> running) {
         Instant cutoff = Instant.now().minus(olderThan);
         List<Removal> found = new ArrayList<>();
-        Map<String, String> managed = Map.of(Labels.MANAGED, "true");
+        Map<String, String> managed = namespace == null ? Map.of(Labels.MANAGED, "true")
+                : Map.of(Labels.MANAGED, "true", Labels.NAMESPACE, namespace);
         for (Container c : client.listContainersCmd().withShowAll(true).withLabelFilter(managed).exec()) {
             if (!orphan(c.getLabels(), Instant.ofEpochSecond(c.getCreated()), cutoff, running)) continue;
             found.add(remove(c.getLabels(), "container", c.getNames()[0].substring(1), dryRun,
@@ -55,7 +68,8 @@ final class DockerMaintenance implements Maintenance {
             found.add(remove(i.getLabels(), "candidate image", i.getId(), dryRun,
                     () -> client.removeImageCmd(i.getId()).withForce(true).exec()));
         }
-        for (var n : client.listNetworksCmd().withFilter("label", List.of(Labels.MANAGED + "=true")).exec()) {
+        List<String> networkLabels = managed.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        for (var n : client.listNetworksCmd().withFilter("label", networkLabels).exec()) {
             Instant created = n.getCreated() == null ? Instant.now() : n.getCreated().toInstant();
             if (!orphan(n.getLabels(), created, cutoff, running)) continue;
             // The list does not say which containers use a network; an inspect does.

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.galley.imagespec.ImageNames;
 import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Journal;
@@ -17,14 +18,44 @@ import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
+import org.galley.yaml.Location;
+import org.galley.yaml.SpecException;
 import org.testcontainers.DockerClientFactory;
 
 /** The dry-run target: the builder is a local container, the image a {@code docker commit} of it. */
 public final class DockerTarget implements Target {
-    public static final TargetKind KIND = new TargetKind("docker", settings -> new DockerTarget(),
-            (settings, progress) -> Optional.of(new DockerMaintenance(connect())));
+    public static final TargetKind KIND = new TargetKind("docker", settings -> new DockerTarget(settings.dockerNamespace()),
+            (settings, progress) -> Optional.of(new DockerMaintenance(connect(), namespaceOf(settings.dockerNamespace()))));
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    private final String namespace;
     private DockerClient client;
     private String sourceImage;
+
+    public DockerTarget() {
+        this(null);
+    }
+
+    /**
+     * @param namespace images go to {@code namespace/<repository>} and everything made carries it as a
+     *                  label; only its images are found (null: images of no namespace)
+     * @throws SpecException a namespace Docker cannot use as a repository component
+     */
+    public DockerTarget(String namespace) {
+        this.namespace = namespaceOf(namespace);
+    }
+
+    private static String namespaceOf(String given) {
+        if (given != null && !NAMESPACE.matcher(given).matches()) {
+            throw SpecException.of(Location.of("--docker-namespace"), "--docker-namespace must be lowercase letters,"
+                    + " digits and single . _ - between them (a Docker repository component), found '" + given + "'");
+        }
+        return given;
+    }
+
+    /** The run's namespace, or null. */
+    String namespace() {
+        return namespace;
+    }
 
     @Override
     public String name() {
@@ -36,13 +67,25 @@ public final class DockerTarget implements Target {
         return client;
     }
 
+    /** The engine Testcontainers found, through a client whose every call is bounded ({@link DockerApi#client}). */
     static DockerClient connect() {
         DockerClientFactory f = DockerClientFactory.instance();
         if (!f.isDockerAvailable()) {
             throw new TargetUnavailableException("Docker is not reachable; start the Docker engine (dockerd)"
                     + " or set DOCKER_HOST, then run again");
         }
-        return f.client();
+        return DockerApi.client(f.getTransportConfig(), DockerApi.CALL_TIMEOUT);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (java.io.IOException ignored) {
+                // its connections go with the process
+            }
+        }
     }
 
     static ImageSpec.Docker settings(ImageSpec spec) {
@@ -58,7 +101,8 @@ public final class DockerTarget implements Target {
     public Source resolveSource(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);
         if (d.newestOf() != null) {
-            Optional<Artifact> newest = newest(lineage(d.newestOf()));
+            // A lineage by tag may start from an image made outside galley (the team's own), which is only read.
+            Optional<Artifact> newest = newest(lineage(d.newestOf()), d.newestOf().spec() == null);
             if (newest.isPresent()) {
                 sourceImage = newest.get().name();
                 return new Source(newest.get().id(), newest);
@@ -76,12 +120,20 @@ public final class DockerTarget implements Target {
 
     @Override
     public Optional<Artifact> findExisting(ImageSpec spec, String fingerprint) {
-        return newest(Map.of(Labels.FINGERPRINT, fingerprint, Labels.SPEC, spec.name()));
+        return newest(Map.of(Labels.FINGERPRINT, fingerprint, Labels.SPEC, spec.name()), false);
     }
 
     @Override
     public Optional<Artifact> findNewest(ImageSpec spec) {
-        return newest(Map.of(Labels.SPEC, spec.name()));
+        return newest(Map.of(Labels.SPEC, spec.name()), false);
+    }
+
+    /** Labels for everything a build makes: galley's, and the namespace when there is one. */
+    Map<String, String> scoped(Map<String, String> labels) {
+        if (namespace == null) return labels;
+        Map<String, String> all = new java.util.LinkedHashMap<>(labels);
+        all.put(Labels.NAMESPACE, namespace);
+        return all;
     }
 
     /** Labels that pick a lineage's images: galley's spec label, or a spec tag (image labels here). */
@@ -124,7 +176,7 @@ public final class DockerTarget implements Target {
     /** {@code docker exec} into the newest running builder of a dev session of the spec (its name says so). */
     @Override
     public Optional<List<String>> devShell(String spec, boolean terminal) {
-        return client().listContainersCmd().withLabelFilter(Map.of(Labels.SPEC, spec, Labels.MANAGED, "true"))
+        return client().listContainersCmd().withLabelFilter(scoped(Map.of(Labels.SPEC, spec, Labels.MANAGED, "true")))
                 .exec().stream()
                 .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
                         .anyMatch(n -> n.matches("/galley-" + Labels.DEV_BUILD + ".*-builder")))
@@ -133,17 +185,29 @@ public final class DockerTarget implements Target {
                         "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"));
     }
 
-    static String repository(ImageSpec spec) {
+    /** The spec's repository ({@code builders.docker.repository}, else galley/<name>), under the namespace. */
+    String repository(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);
-        return d.repository() != null ? d.repository() : "galley/" + spec.name();
+        String repository = d.repository() != null ? d.repository() : "galley/" + spec.name();
+        return namespace == null ? repository : namespace + "/" + repository;
     }
 
-    private Optional<Artifact> newest(Map<String, String> labels) {
-        List<Image> images = client().listImagesCmd().withLabelFilter(labels).exec();
-        return images.stream().filter(DockerTarget::released).max(Comparator.comparing(Image::getCreated))
+    /**
+     * The newest released image with these labels in this run's namespace (or in none);
+     * {@code outsideToo}: images of no namespace count as well.
+     */
+    private Optional<Artifact> newest(Map<String, String> labels, boolean outsideToo) {
+        List<Image> images = client().listImagesCmd().withLabelFilter(outsideToo ? labels : scoped(labels)).exec();
+        return images.stream().filter(DockerTarget::released).filter(i -> visible(i, outsideToo))
+                .max(Comparator.comparing(Image::getCreated))
                 .map(i -> new Artifact(i.getId(), Arrays.stream(i.getRepoTags())
                         .filter(t -> !t.contains(":" + CommitStage.CANDIDATE_PREFIX)).findFirst().orElse(i.getId()),
                         i.getLabels() == null ? Map.of() : i.getLabels()));
+    }
+
+    private boolean visible(Image i, boolean outsideToo) {
+        String of = i.getLabels() == null ? null : i.getLabels().get(Labels.NAMESPACE);
+        return java.util.Objects.equals(of, namespace) || (outsideToo && of == null);
     }
 
     /** An image with a release tag; a candidate of a crashed build never counts as built. */

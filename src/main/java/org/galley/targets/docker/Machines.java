@@ -79,8 +79,8 @@ final class Machines {
         // machine carries only galley's labels and no key variable; its key is a file.
         Containers.Plan plan = new Containers.Plan(image, containerName(ctx, role), ctx.spec.name() + ".galley.test",
                 labels(ctx), networkName, List.of(), dns, List.of("/bin/sh", "-c", (boot ? BOOT : "") + SSHD), true,
-                Map.of(KEYS_DIR + "/authorized_keys", HostKeys.authorizedKeyLine(ctx.keyPair().getPublic(),
-                        "galley-" + ctx.buildId) + "\n"));
+                Map.of(KEYS_DIR + "/authorized_keys", new Containers.File(HostKeys.authorizedKeyLine(
+                        ctx.keyPair().getPublic(), "galley-" + ctx.buildId) + "\n", 0644)));
         Containers.Started c = Containers.start(ctx, target.client(), plan);
         return new Started(c, role);
     }
@@ -190,9 +190,9 @@ final class Machines {
                 + (s.getExitCodeLong() != null && !Boolean.TRUE.equals(s.getRunning()) ? " (exit " + s.getExitCodeLong() + ")" : "");
     }
 
-    static Map<String, String> labels(BuildContext ctx) {
-        return Map.of(Labels.MANAGED, "true", Labels.BUILD_ID, ctx.buildId, Labels.SPEC, ctx.spec.name(),
-                Labels.EXPIRES, ctx.started.plus(Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString());
+    Map<String, String> labels(BuildContext ctx) {
+        return target.scoped(Map.of(Labels.MANAGED, "true", Labels.BUILD_ID, ctx.buildId, Labels.SPEC, ctx.spec.name(),
+                Labels.EXPIRES, ctx.started.plus(Reclaim.KEEP_ABORTED).truncatedTo(ChronoUnit.SECONDS).toString()));
     }
 
     /**

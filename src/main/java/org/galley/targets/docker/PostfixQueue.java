@@ -23,15 +23,27 @@ final class PostfixQueue implements SmartHostQueue {
     private final InspectContainerResponse services;
     private final String host;
 
+    /** @param client the target's bounded client, so a stuck engine fails the check instead of hanging it */
     PostfixQueue(DockerClient client, InspectContainerResponse services, String host) {
         this.client = client;
         this.services = services;
         this.host = host;
     }
 
+    private ExecResult exec(String... command) throws Exception {
+        return ExecInContainerPattern.execInContainer(client, services, command);
+    }
+
     @Override
     public String host() {
         return host;
+    }
+
+    /** The certificate of the smart host's login port, when the spec gave it a login. */
+    @Override
+    public Optional<String> certificate() throws Exception {
+        ExecResult pem = exec("cat", NetworkServices.CERTIFICATE);
+        return pem.getExitCode() == 0 ? Optional.of(pem.getStdout()) : Optional.empty();
     }
 
     /**
@@ -40,7 +52,7 @@ final class PostfixQueue implements SmartHostQueue {
      */
     @Override
     public Optional<String> find(String token) throws Exception {
-        ExecResult r = ExecInContainerPattern.execInContainer(client, services, "sh", "-c", "j=$(postqueue -j) || exit; echo \"$j\";"
+        ExecResult r = exec("sh", "-c", "j=$(postqueue -j) || exit; echo \"$j\";"
                 + " for q in $(echo \"$j\" | sed -n 's/.*\"queue_id\": *\"\\([^\"]*\\)\".*/\\1/p'); do"
                 + " postcat -hbq \"$q\" 2>/dev/null | grep -qF -- \"$0\" && echo \"galley-found $q\"; done; true", token);
         if (r.getExitCode() != 0) throw new IllegalStateException("postqueue -j failed: " + r.getStderr());

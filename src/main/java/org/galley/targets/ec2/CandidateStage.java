@@ -16,6 +16,7 @@ final class CandidateStage implements Stage {
     private final Ec2Target target;
     private final Instances instances;
     private volatile String instanceId;
+    private volatile java.util.concurrent.Future<?> retiring;
 
     CandidateStage(Ec2Target target, Instances instances) {
         this.target = target;
@@ -37,8 +38,29 @@ final class CandidateStage implements Stage {
         ctx.builder(instances.builder(ctx, e, running, Ec2Options.CANDIDATE, name()));
     }
 
+    /**
+     * Once its first boot passed the checks, the candidate instance has done its job: it is
+     * terminated in the background while the promote stage waits for the copies, so its
+     * termination is off the critical path.
+     */
+    void retire(BuildContext ctx) {
+        String id = instanceId;
+        if (id != null && retiring == null) retiring = target.calls().submit(() -> instances.terminate(ctx, id));
+    }
+
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
+        java.util.concurrent.Future<?> r = retiring;
+        if (r != null) {
+            try {
+                r.get();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                // terminated again below, reporting what is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (instanceId != null) instances.terminate(ctx, instanceId);
     }
 }

@@ -46,9 +46,12 @@ final class Ec2Housekeeping implements Maintenance {
 
     @Override
     public Pruned prune(ImageSpec spec, int keep, boolean dryRun) {
-        String region = spec.builders().ec2() != null ? spec.builders().ec2().region() : null;
+        var e = spec.builders().ec2();
+        String region = e != null ? e.region() : null;
+        List<String> copies = e != null ? e.copyToRegions() : List.of();
         try (Ec2Maintenance m = new Ec2Maintenance(options, region, progress)) {
-            return new Pruned(m.region(), m.prune(spec.name(), keep, dryRun));
+            String where = m.region() + (copies.isEmpty() ? "" : " and " + String.join(", ", copies));
+            return new Pruned(where, m.prune(spec.name(), keep, dryRun, copies));
         }
     }
 

@@ -30,7 +30,7 @@ public final class Ec2Maintenance implements AutoCloseable {
 
     public Ec2Maintenance(Ec2Options options, String specRegion, Consumer<String> progress) {
         this.clients = new Ec2Clients(options, specRegion);
-        Poller poller = new Poller(options.pollInterval(), options.waitTimeout());
+        Poller poller = new Waits(options, null).instance();
         this.resources = new Ec2Resources(clients.ec2(), poller, clients.region());
         this.listener = new BuildListener() {
             @Override
@@ -88,22 +88,47 @@ public final class Ec2Maintenance implements AutoCloseable {
         return found;
     }
 
-    /** Newest first by creation; everything after the first {@code keep} goes, with its snapshots. */
-    public List<Removal> prune(String spec, int keep, boolean dryRun) {
-        List<Image> images;
-        try {
-            images = new ArrayList<>(clients.ec2().describeImages(q -> q.owners("self").filters(
-                    Ec2Tags.tagFilter(Ec2Tags.SPEC, spec), Ec2Tags.tagFilter(Ec2Tags.COMPLETE, "true"))).images());
-        } catch (RuntimeException e) {
-            throw unavailable("listing the images of " + spec, e);
+    /**
+     * In the spec's region and every region it copies to: newest first by creation, everything
+     * after the first {@code keep} goes with its snapshots, unless an instance or a launch
+     * template's latest or default version still uses it (then it is spared, saying which).
+     */
+    public List<Removal> prune(String spec, int keep, boolean dryRun, List<String> copyRegions) {
+        List<Removal> found = new ArrayList<>(prune(spec, keep, dryRun, clients.region(), resources));
+        for (String region : copyRegions) {
+            if (region.equals(clients.region())) continue;
+            found.addAll(prune(spec, keep, dryRun, region,
+                    new Ec2Resources(clients.ec2(region), resources.poller(), region)));
         }
-        // galley's creation tag, else EC2's CreationDate; the image id breaks ties.
-        images.sort(Comparator.comparing((Image i) -> created(i.tags(), parse(i.creationDate())))
-                .thenComparing(Image::imageId).reversed());
+        return found;
+    }
+
+    /** Only the spec's own region. */
+    public List<Removal> prune(String spec, int keep, boolean dryRun) {
+        return prune(spec, keep, dryRun, List.of());
+    }
+
+    private List<Removal> prune(String spec, int keep, boolean dryRun, String region, Ec2Resources res) {
+        List<Image> images;
+        java.util.Map<String, List<String>> inUse;
+        try {
+            images = new ArrayList<>(res.client().describeImages(q -> q.owners("self").filters(
+                    Ec2Tags.tagFilter(Ec2Tags.SPEC, spec), Ec2Tags.tagFilter(Ec2Tags.COMPLETE, "true"))).images());
+            // galley's creation tag, else EC2's CreationDate; the image id breaks ties.
+            images.sort(Comparator.comparing((Image i) -> created(i.tags(), parse(i.creationDate())))
+                    .thenComparing(Image::imageId).reversed());
+            images = images.subList(Math.min(keep, images.size()), images.size());
+            inUse = ImagesInUse.find(res.client(), images.stream().map(Image::imageId).toList());
+        } catch (RuntimeException e) {
+            throw new TargetUnavailableException("listing the images of " + spec + " and what uses them in " + region
+                    + " failed: " + Ec2Exception.describe(e), e);
+        }
         List<Removal> found = new ArrayList<>();
-        for (Image i : images.subList(Math.min(keep, images.size()), images.size())) {
-            found.add(remove("image", i.imageId(), created(i.tags(), parse(i.creationDate())), dryRun,
-                    () -> resources.deregister(i.imageId())));
+        for (Image i : images) {
+            String origin = "created " + created(i.tags(), parse(i.creationDate())) + ", " + region;
+            List<String> users = inUse.get(i.imageId());
+            found.add(users != null ? Removal.spared("image", i.imageId(), origin, "still used by " + String.join(", ", users))
+                    : Removal.attempt("image", i.imageId(), origin, dryRun, () -> res.deregister(i.imageId())));
         }
         return found;
     }

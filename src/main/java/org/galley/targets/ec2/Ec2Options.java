@@ -23,12 +23,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  *                     ({@link #BUILDER} or {@link #CANDIDATE}): a pin given for the builder never
  *                     applies to the candidate, whose host keys cloud-init makes afresh
  * @param region       overrides the spec's region (cleanup and prune)
+ * @param pollInterval how often waits poll; default AWS's documented waiter cadence, 15 s
+ * @param waitTimeout  the deadline of every wait that neither the spec nor {@code timeouts} sets (null: see {@link Waits})
  * @param eventual     how long a resource that was just created may stay invisible to other calls
  *                     (EC2 is eventually consistent; AWS documents tens of seconds)
+ * @param timeouts     the command line's {@code --timeout instance|image|copy=D}, over the spec's
  */
 public record Ec2Options(String endpointUrl, String region, String sshCidr, HostKeyPolicy hostKeyPolicy,
                          Map<String, Set<String>> hostKeyPins, Duration pollInterval, Duration waitTimeout,
-                         Duration eventual, List<ExecutionInterceptor> interceptors) {
+                         Duration eventual, List<ExecutionInterceptor> interceptors, Map<String, Duration> timeouts) {
     public static final String BUILDER = "builder";
     public static final String CANDIDATE = "candidate";
 
@@ -55,9 +58,16 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
         hostKeyPins = hostKeyPins == null ? Map.of() : Map.copyOf(hostKeyPins);
         interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
         hostKeyPolicy = hostKeyPolicy == null ? HostKeyPolicy.PIN_FROM_CONSOLE : hostKeyPolicy;
-        pollInterval = pollInterval == null ? Duration.ofSeconds(5) : pollInterval;
-        waitTimeout = waitTimeout == null ? Duration.ofMinutes(30) : waitTimeout;
+        pollInterval = pollInterval == null ? Duration.ofSeconds(15) : pollInterval;
         eventual = eventual == null ? Duration.ofSeconds(60) : eventual;
+        timeouts = timeouts == null ? Map.of() : Map.copyOf(timeouts);
+    }
+
+    public Ec2Options(String endpointUrl, String region, String sshCidr, HostKeyPolicy hostKeyPolicy,
+                      Map<String, Set<String>> hostKeyPins, Duration pollInterval, Duration waitTimeout,
+                      Duration eventual, List<ExecutionInterceptor> interceptors) {
+        this(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, waitTimeout, eventual,
+                interceptors, null);
     }
 
     /** What the CLI knows; pacing is AWS's usual. */
@@ -84,7 +94,13 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
             throw SpecException.of(Location.of("--ssh-cidr"), "--ssh-cidr must be an IPv4 CIDR like 203.0.113.7/32,"
                     + " or auto (this runner's public address), found '" + s.sshCidr() + "'");
         }
-        Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, pins(s.hostKeyPins()));
+        for (String kind : s.timeouts().keySet()) {
+            if (!Waits.DEFAULTS.containsKey(kind)) {
+                throw SpecException.of(Location.of("--timeout"), "--timeout takes instance=D, image=D or copy=D"
+                        + " (e.g. copy=3h), found '" + kind + "'");
+            }
+        }
+        Ec2Options o = of(s.endpointUrl(), s.region(), s.sshCidr(), policy, pins(s.hostKeyPins())).withTimeouts(s.timeouts());
         return s.pollInterval() == null ? o : o.withPacing(s.pollInterval(), o.waitTimeout());
     }
 
@@ -119,16 +135,21 @@ public record Ec2Options(String endpointUrl, String region, String sshCidr, Host
 
     public Ec2Options withInterceptors(List<ExecutionInterceptor> list) {
         return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, waitTimeout,
-                eventual, list);
+                eventual, list, timeouts);
     }
 
     public Ec2Options withPacing(Duration interval, Duration timeout) {
         return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, interval, timeout, eventual,
-                interceptors);
+                interceptors, timeouts);
     }
 
     public Ec2Options withHostKeys(HostKeyPolicy policy, Map<String, Set<String>> pins) {
         return new Ec2Options(endpointUrl, region, sshCidr, policy, pins, pollInterval, waitTimeout, eventual,
-                interceptors);
+                interceptors, timeouts);
+    }
+
+    public Ec2Options withTimeouts(Map<String, Duration> t) {
+        return new Ec2Options(endpointUrl, region, sshCidr, hostKeyPolicy, hostKeyPins, pollInterval, waitTimeout,
+                eventual, interceptors, t);
     }
 }

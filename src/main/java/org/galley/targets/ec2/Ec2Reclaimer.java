@@ -50,7 +50,7 @@ public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
     /** For {@code galley cleanup}: clients for whichever regions the journals name. */
     public static Ec2Reclaimer of(Ec2Options options, java.util.function.Consumer<String> progress) {
         return new Ec2Reclaimer(new Ec2Clients(options, options.region() != null ? options.region() : "us-east-1"),
-                new Poller(options.pollInterval(), options.waitTimeout()), new BuildListener() {
+                new Waits(options, null).instance(), new BuildListener() {
                     @Override
                     public void waiting(String what, int attempt, String detail) {
                         if (attempt > 1 && attempt % 10 == 0) progress.accept("waiting for " + what + " (" + detail + ")");

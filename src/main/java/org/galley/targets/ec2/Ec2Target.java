@@ -1,6 +1,7 @@
 package org.galley.targets.ec2;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,6 @@ import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 import org.galley.targets.TargetKind;
 import org.galley.targets.TargetUnavailableException;
-import org.galley.yaml.Location;
 import org.galley.yaml.SpecException;
 import software.amazon.awssdk.services.ec2.model.Image;
 
@@ -25,17 +25,25 @@ public final class Ec2Target implements Target {
     public static final TargetKind KIND = new TargetKind("ec2", s -> new Ec2Target(Ec2Options.from(s)),
             (s, progress) -> Optional.of(new Ec2Housekeeping(Ec2Options.from(s), progress)));
     private final Ec2Options options;
-    private final Poller poller;
     private final Map<String, Ec2Resources> resources = new ConcurrentHashMap<>();
+    /** Runs the calls of one build that AWS lets run at once: copies, tags, permissions. */
+    private final java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "galley-ec2");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Waits waits;
     private Ec2Clients clients;
     private String rootDevice;
     private Integer rootVolumeSize;
-    private Placement placement;
+    private List<String> instanceTypes;
+    private volatile KmsKeys keys = KmsKeys.NONE;
+    private volatile Placement placement;
     private Instances instances;
 
     public Ec2Target(Ec2Options options) {
         this.options = options;
-        this.poller = new Poller(options.pollInterval(), options.waitTimeout());
+        this.waits = new Waits(options, null);
     }
 
     @Override
@@ -53,9 +61,9 @@ public final class Ec2Target implements Target {
     }
 
     /**
-     * Pre-validation, before anything is created: credentials (GetCallerIdentity), the source
-     * AMI (whose id goes into the fingerprint) and its root snapshot's size, the subnet and
-     * the source range admitted to SSH.
+     * Pre-validation, before anything is created: credentials (GetCallerIdentity), then at once
+     * the source AMI (whose id goes into the fingerprint) with its root snapshot's size and
+     * architecture, the KMS keys, and the subnet with the source range admitted to SSH.
      */
     @Override
     public Source resolveSource(ImageSpec spec) {
@@ -67,6 +75,15 @@ public final class Ec2Target implements Target {
             throw new TargetUnavailableException("AWS credentials for " + clients.region() + " do not work: "
                     + Ec2Exception.describe(ex) + "; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", ex);
         }
+        waits = new Waits(options, e.timeouts());
+        Source[] source = new Source[1];
+        Fanout.all(calls, List.of(() -> source[0] = resolveImage(e), () -> keys = KmsKeys.resolve(clients, e),
+                () -> placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr()),
+                () -> LaunchTemplates.check(clients, e)));
+        return source[0];
+    }
+
+    private Source resolveImage(ImageSpec.Ec2 e) {
         SourceResolver resolver = new SourceResolver(clients);
         Image source = null;
         Optional<Artifact> lineage = Optional.empty();
@@ -83,8 +100,20 @@ public final class Ec2Target implements Target {
         if (source == null) source = resolver.resolve(s);
         rootDevice = source.rootDeviceName() != null ? source.rootDeviceName() : "/dev/xvda";
         rootVolumeSize = rootVolumeSize(e, source);
-        placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr());
+        instanceTypes = instanceTypes(e, source);
         return new Source(source.imageId(), lineage);
+    }
+
+    /** The spec's types for the source image's architecture (t3.medium for x86_64, t4g.medium for arm64, ...). */
+    private static List<String> instanceTypes(ImageSpec.Ec2 e, Image source) {
+        String arch = source.architectureAsString();
+        List<String> types = e.launch().typesFor(arch);
+        if (types.isEmpty()) {
+            throw SpecException.of(e.at(e.at().containsKey("instance_types") ? "instance_types" : "instance_type"),
+                    "source image " + source.imageId() + " is " + arch + ", but no instance type is given for " + arch
+                    + "; add " + arch + ": <type> (e.g. " + ("arm64".equals(arch) ? "t4g.medium" : "t3.medium") + ")");
+        }
+        return types;
     }
 
     /**
@@ -144,19 +173,22 @@ public final class Ec2Target implements Target {
      */
     @Override
     public StagePlan plan(ImageSpec spec, Journal resume) {
-        if (resume != null) {
-            throw SpecException.of(Location.of("--resume"), "target ec2 cannot resume a build");
-        }
         instances = new Instances(this);
-        LaunchStage launch = new LaunchStage(this, instances);
+        LaunchStage launch = new LaunchStage(this, instances, resume);
         ImageStage image = new ImageStage(this, launch);
-        return StagePlan.image(launch, image, new CandidateStage(this, instances), new PromoteStage(this, image))
+        CandidateStage candidate = new CandidateStage(this, instances);
+        return StagePlan.image(launch, image, candidate, new PromoteStage(this, image, candidate))
                 .withReclaimer(reclaimer());
     }
 
     /** For the engine's reclaim of this spec's dead builds before a new one starts. */
     Ec2Reclaimer reclaimer() {
-        return new Ec2Reclaimer(clients(), poller, org.galley.pipeline.BuildListener.NONE);
+        return new Ec2Reclaimer(clients(), waits.instance(), org.galley.pipeline.BuildListener.NONE);
+    }
+
+    @Override
+    public List<String> describe(ImageSpec spec, Optional<String> imageName) {
+        return Ec2Plan.lines(settings(spec), keys, instanceTypes, placement, imageName);
     }
 
     @Override
@@ -168,8 +200,20 @@ public final class Ec2Target implements Target {
         return options;
     }
 
-    Poller poller() {
-        return poller;
+    Waits waits() {
+        return waits;
+    }
+
+    java.util.concurrent.ExecutorService calls() {
+        return calls;
+    }
+
+    List<String> instanceTypes() {
+        return instanceTypes;
+    }
+
+    KmsKeys keys() {
+        return keys;
     }
 
     Ec2Clients clients() {
@@ -182,7 +226,7 @@ public final class Ec2Target implements Target {
     }
 
     Ec2Resources resources(String region) {
-        return resources.computeIfAbsent(region, r -> new Ec2Resources(clients().ec2(r), poller, r));
+        return resources.computeIfAbsent(region, r -> new Ec2Resources(clients().ec2(r), waits.instance(), r));
     }
 
     String rootDevice() {
@@ -212,11 +256,12 @@ public final class Ec2Target implements Target {
 
     /** Time spent sleeping in waits so far; the rest of a stage's time is orchestration. */
     public java.time.Duration waited() {
-        return poller.slept();
+        return waits.slept();
     }
 
     @Override
     public void close() {
+        calls.shutdownNow();
         if (clients != null) clients.close();
     }
 }

@@ -41,7 +41,7 @@ final class HostKeySource {
             Set<String> once = console();
             return once.isEmpty() ? new TrustOnFirstUse(ctx.listener::warn) : new HostKeys(once);
         }
-        Set<String> fps = target.poller().until("host key fingerprints on the console of " + instanceId,
+        Set<String> fps = target.waits().quick().until("host key fingerprints on the console of " + instanceId,
                 ctx.listener, () -> ctx.checkCancelled(stage), this::console,
                 f -> f.isEmpty() ? Poller.Verdict.waiting(Boolean.FALSE.equals(latest)
                         ? "no fingerprints in the buffered console output yet (it can lag by minutes on this"

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Snapshot: removes galley's login key from the builder, stops it, creates the AMI, tags
- * it and its snapshots, then copies and shares it as the spec asks. Cleanup deregisters
+ * it and its snapshots, marks it (IMDSv2, deprecation) and starts its copies, which the
+ * first boot's verification then overlaps. Cleanup deregisters
  * every image made (and deletes its snapshots) unless the build succeeded; on success it
  * marks them complete, the tag that fingerprint skips and prune look for.
  */
@@ -28,6 +29,9 @@ final class ImageStage implements Stage {
     /** Region to image id, filled as soon as each id is known. */
     private final Map<String, String> images = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile String name;
+    private volatile ImageCopies copies;
+    /** Images this build protected from deregistration: a failure after that lifts it before removing them. */
+    final java.util.Set<String> protectedImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ImageStage(Ec2Target target, LaunchStage launch) {
         this.target = target;
@@ -45,10 +49,11 @@ final class ImageStage implements Stage {
         String instanceId = launch.instanceId;
         scrubLoginKey(ctx);
         Instant t0 = Instant.now();
-        stop(ctx, instanceId);
+        // A one-time spot instance cannot be stopped: CreateImage reboots it instead (as Packer does).
+        if (!e.launch().spot()) stop(ctx, instanceId);
         ctx.phase("stop", Duration.between(t0, Instant.now()));
         Map<String, String> tagMap = Ec2Tags.image(ctx);
-        // A candidate until its first boot passed the checks: not copied, not shared, never a fingerprint match.
+        // A candidate until its first boot passed the checks: not shared, never a fingerprint match.
         tagMap.put(Ec2Tags.CANDIDATE, "true");
         tagMap.put(Ec2Tags.EXPIRES, Ec2Tags.expires(ctx));
         List<Tag> tags = Ec2Tags.tags(tagMap);
@@ -58,16 +63,26 @@ final class ImageStage implements Stage {
         String imageId = create(ctx, instanceId, tags);
         images.put(home, imageId);
         ctx.listener.info("creating candidate image " + imageId + " \"" + name + "\"");
-        Image made = awaitAvailable(ctx, target.clients().ec2(), imageId);
+        Image made = awaitAvailable(target, ctx, name(), target.waits().image(), target.clients().ec2(), imageId);
         for (String snap : Ec2Resources.snapshots(made)) {
             ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", home, "image", imageId));
         }
-        tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags);
         ctx.phase("snapshot", Duration.between(t0, Instant.now()));
+        Instant deprecateAt = e.hardening().deprecateAfter() == null ? null
+                : Instant.now().plus(e.hardening().deprecateAfter()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Fanout.all(target.calls(), List.of(() -> tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags),
+                () -> Hardening.apply(target, ctx, name(), target.clients().ec2(), imageId, e.hardening(), deprecateAt)));
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
         labels.put("ami:" + home, imageId);
         ctx.artifact(new Artifact(imageId, name, labels));
         ctx.listener.info("candidate image " + imageId + " available in " + home);
+        copies = new ImageCopies(target, ctx, images);
+        copies.start(e, imageId, name, tags, deprecateAt);
+    }
+
+    /** The copies started from the candidate, for the promote stage to await and share. */
+    ImageCopies copies() {
+        return copies;
     }
 
     /** The AMI name (unique with the build id after a clash). */
@@ -99,7 +114,7 @@ final class ImageStage implements Stage {
         } catch (RuntimeException ex) {
             throw new Ec2Exception("stopping instance " + instanceId, ex);
         }
-        target.poller().until("instance " + instanceId + " to stop", ctx.listener, () -> ctx.checkCancelled(name()),
+        target.waits().instance().until("instance " + instanceId + " to stop", ctx.listener, () -> ctx.checkCancelled(name()),
                 () -> target.resources().describe(instanceId), i -> switch (i.state().name()) {
                     case STOPPED -> Poller.Verdict.done();
                     case STOPPING, RUNNING, PENDING -> Poller.Verdict.waiting(i.state().nameAsString());
@@ -151,9 +166,10 @@ final class ImageStage implements Stage {
         return imageId;
     }
 
-    Image awaitAvailable(BuildContext ctx, Ec2Client ec2, String imageId) {
-        return target.poller().until("image " + imageId + " to be available", ctx.listener,
-                () -> ctx.checkCancelled(name()), () -> {
+    static Image awaitAvailable(Ec2Target target, BuildContext ctx, String stage, Poller poller, Ec2Client ec2,
+                                String imageId) {
+        return poller.until("image " + imageId + " to be available", ctx.listener,
+                () -> ctx.checkCancelled(stage), () -> {
                     try {
                         return ec2.describeImages(r -> r.imageIds(imageId)).images().stream().findFirst().orElse(null);
                     } catch (RuntimeException ex) {
@@ -170,16 +186,18 @@ final class ImageStage implements Stage {
 
     /**
      * Tagged after the fact: tag-on-create for snapshots is not available everywhere CreateImage is.
-     * Each snapshot is named {@code <image name> (<purpose>)}, as the sailing team names them.
+     * Each snapshot is named {@code <image name> (<base>)}, as the sailing team names them, the base
+     * carried over from the source's snapshot of the same device ({@link SnapshotBases}).
      */
     static void tagSnapshots(Ec2Target target, BuildContext ctx, String stage, Ec2Client ec2, Image image, List<Tag> tags) {
         List<String> snaps = Ec2Resources.snapshots(image);
         if (snaps.isEmpty()) return;
+        Map<String, String> bases = SnapshotBases.of(target.clients().ec2(), ctx.sourceId, ctx.listener);
         try {
             for (var m : image.blockDeviceMappings()) {
                 if (m.ebs() == null || m.ebs().snapshotId() == null) continue;
                 List<Tag> named = new java.util.ArrayList<>(tags.stream().filter(t -> !"Name".equals(t.key())).toList());
-                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName())));
+                named.add(Ec2Tags.tag("Name", snapshotName(image.name(), m.deviceName(), image.rootDeviceName(), bases)));
                 target.eventually(ctx, stage, "snapshot " + m.ebs().snapshotId() + " to be taggable",
                         () -> ec2.createTags(r -> r.resources(m.ebs().snapshotId()).tags(named)));
             }
@@ -188,10 +206,13 @@ final class ImageStage implements Stage {
         }
     }
 
-    /** {@code <image name> (root)} for the root volume, {@code (<device>)} for others, e.g. {@code (sdf)}. */
-    static String snapshotName(String imageName, String device, String rootDevice) {
-        String purpose = device == null ? "volume" : device.equals(rootDevice) ? "root"
-                : device.substring(device.lastIndexOf('/') + 1);
+    /**
+     * {@code <image name> (<base>)} with the source snapshot's base for the device; without one,
+     * {@code (root)} for the root volume and {@code (<device>)} for others, e.g. {@code (sdf)}.
+     */
+    static String snapshotName(String imageName, String device, String rootDevice, Map<String, String> bases) {
+        String purpose = device == null ? "volume" : bases.containsKey(device) ? bases.get(device)
+                : device.equals(rootDevice) ? "root" : device.substring(device.lastIndexOf('/') + 1);
         return imageName + " (" + purpose + ")";
     }
 
@@ -206,6 +227,7 @@ final class ImageStage implements Stage {
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
         if (outcome == Outcome.SUCCEEDED) return;
+        if (copies != null) copies.stop();
         Map<String, String> made;
         synchronized (images) {
             made = new LinkedHashMap<>(images);
@@ -213,6 +235,7 @@ final class ImageStage implements Stage {
         made.forEach((region, id) -> {
             Ec2Resources res = target.resources(region);
             try {
+                if (protectedImages.contains(id)) Hardening.unprotect(res.client(), id);
                 for (String snap : res.deregister(id)) ctx.ledger().removed(Ec2Reclaimer.SNAPSHOT, snap);
                 ctx.ledger().removed(Ec2Reclaimer.IMAGE, id);
                 ctx.listener.info("deregistered image " + id + " in " + region + " of the "

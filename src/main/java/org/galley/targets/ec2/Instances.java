@@ -4,21 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
 import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Builder;
 import org.galley.transport.SshRemote;
-import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
-import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
-import software.amazon.awssdk.services.ec2.model.HttpTokensState;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceMetadataEndpointState;
-import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterfaceSpecification;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
-import software.amazon.awssdk.services.ec2.model.ShutdownBehavior;
 
 /**
  * The build's instances (the builder, then the candidate booted from its image): launched
@@ -46,46 +40,67 @@ final class Instances {
 
     /** The connect stage's view of an instance: address, host keys, login, hints, diagnostics. */
     Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, String role, String stage) {
+        var hostKeys = new HostKeySource(target, ctx, running.instanceId(), role, stage).verifier();
+        return builder(ctx, e, running, new PinRecorder(hostKeys, ctx, role, running.instanceId()));
+    }
+
+    /** With the host keys already decided (a resumed build's, from its journal). */
+    Builder builder(BuildContext ctx, ImageSpec.Ec2 e, Instance running, HostKeyVerifier hostKeys) {
         String id = running.instanceId();
         SshRemote.Endpoint ep = endpoint(e, running);
-        var hostKeys = new HostKeySource(target, ctx, id, role, stage).verifier();
         var key = access.key;
         ctx.listener.info("instance " + id + " running, SSH at " + ep.host() + ":" + ep.port());
         return new Builder(id, ep, e.login().become(), hostKeys, () -> new KeyPairWrapper(key),
                 "aws ec2-instance-connect ssh --region " + target.clients().region() + " --instance-id " + id,
-                target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName) + "; "
-                        + target.resources().groupHint(access.groupId),
-                () -> new Diagnostics(target, id, access.groupId, target.placement().subnetId()).report())
+                target.resources().terminateHint(id) + "; " + target.resources().keyHint(access.keyName)
+                        + (access.groupId == null ? "" : "; " + target.resources().groupHint(access.groupId)),
+                () -> new Diagnostics(target, id, access.groups(target.placement()).get(0),
+                        target.placement().subnetId()).report())
                 // cloud-init installs the key pair's key after sshd is up: a refusal is retried for a while.
                 .withAuthGrace(AUTH_GRACE);
     }
 
+    /** An instance this build did not launch in this run (a resumed build's builder): terminated like its own. */
+    void track(BuildContext ctx, Instance i) {
+        launched.put(i.instanceId(), Instant.EPOCH);
+        for (var m : i.blockDeviceMappings()) {
+            if (m.ebs() != null && m.ebs().volumeId() != null) {
+                volumes.computeIfAbsent(i.instanceId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(m.ebs().volumeId());
+            }
+        }
+    }
+
     /**
      * RunInstances with the client token in the ledger before the call and the instance id
-     * right after ({@code recorded} gets it before anything waits), tagged on create.
+     * right after ({@code recorded} gets it before anything waits), tagged on create. The
+     * build's instance types are tried in order: a type EC2 has no capacity for (or, for spot,
+     * whose price is too low) gives way to the next, each with a client token of its own.
      */
     String launch(BuildContext ctx, ImageSpec.Ec2 e, String imageId, String token, String stage,
                   java.util.function.Consumer<String> recorded) {
-        var tags = Ec2Tags.temporary(ctx);
+        List<String> types = target.instanceTypes();
+        for (int i = 0; ; i++) {
+            String type = types.get(i);
+            try {
+                return launchType(ctx, e, imageId, type, i == 0 ? token : token + "-" + (i + 1), recorded);
+            } catch (Ec2Exception ex) {
+                if (i + 1 >= types.size() || !NO_CAPACITY.contains(Ec2Exception.code(ex.getCause()))) throw ex;
+                ctx.checkCancelled(stage);
+                ctx.listener.warn("no " + (e.launch().spot() ? "spot " : "") + "capacity for " + type + " ("
+                        + Ec2Exception.code(ex.getCause()) + "); trying " + types.get(i + 1));
+            }
+        }
+    }
+
+    /** What RunInstances answers when the type cannot be had now, so the next type may be tried. */
+    static final java.util.Set<String> NO_CAPACITY = java.util.Set.of("InsufficientInstanceCapacity",
+            "SpotMaxPriceTooLow", "InsufficientCapacity", "MaxSpotInstanceCountExceeded");
+
+    private String launchType(BuildContext ctx, ImageSpec.Ec2 e, String imageId, String type, String token,
+                          java.util.function.Consumer<String> recorded) {
         String region = target.clients().region();
-        ImageSpec.Ec2.Volume v = e.rootVolume();
-        RunInstancesRequest.Builder req = RunInstancesRequest.builder()
-                .imageId(imageId).instanceType(e.instanceType()).minCount(1).maxCount(1)
-                .keyName(access.keyName)
-                // A public address only when asked: a subnet's own default may give none, and the build would
-                // fail only after the launch.
-                .networkInterfaces(InstanceNetworkInterfaceSpecification.builder().deviceIndex(0)
-                        .subnetId(target.placement().subnetId()).groups(access.groupId)
-                        .associatePublicIpAddress(e.network().associatePublicIp()).deleteOnTermination(true).build())
-                // The SDK retries a lost response with the same token, which EC2 answers with the same instance.
-                .clientToken(token)
-                .instanceInitiatedShutdownBehavior(ShutdownBehavior.STOP)
-                .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED)
-                        .httpEndpoint(InstanceMetadataEndpointState.ENABLED))
-                .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(target.rootDevice())
-                        .ebs(EbsBlockDevice.builder().volumeSize(target.rootVolumeSize()).volumeType(v.type())
-                                .iops(v.iops()).throughput(v.throughput()).deleteOnTermination(true).build()).build())
-                .tagSpecifications(Ec2Tags.on(ResourceType.INSTANCE, tags), Ec2Tags.on(ResourceType.VOLUME, tags));
+        RunInstancesRequest.Builder req = LaunchRequest.of(target, ctx, e, access, imageId, type, token);
         ctx.ledger().intent(Ec2Reclaimer.INSTANCE, token, Map.of("region", region, "image", imageId));
         tokens.add(token);
         String id;
@@ -93,18 +108,19 @@ final class Instances {
             List<Instance> launched = target.clients().ec2().runInstances(req.build()).instances();
             id = launched.get(0).instanceId();
         } catch (RuntimeException ex) {
-            throw new Ec2Exception("launching a " + e.instanceType() + " instance from " + imageId, ex);
+            throw new Ec2Exception("launching a " + type + (e.launch().spot() ? " spot" : "") + " instance from "
+                    + imageId, ex);
         }
         ctx.ledger().created(Ec2Reclaimer.INSTANCE, id, Map.of("region", region));
         launched.put(id, Instant.now());
         recorded.accept(id);
-        ctx.listener.info("launched " + id + " (" + e.instanceType() + ") from " + imageId);
+        ctx.listener.info("launched " + id + " (" + type + (e.launch().spot() ? ", spot" : "") + ") from " + imageId);
         return id;
     }
 
     /** Waits for running; its volumes go into the ledger (they outlive an instance whose termination fails). */
     Instance awaitRunning(BuildContext ctx, String id, String stage) {
-        Instance running = target.poller().until("instance " + id + " to run", ctx.listener,
+        Instance running = target.waits().instance().until("instance " + id + " to run", ctx.listener,
                 () -> ctx.checkCancelled(stage), () -> target.resources().describe(id),
                 i -> switch (i.state().name()) {
                     case RUNNING -> Poller.Verdict.done();

@@ -16,12 +16,15 @@ final class LaunchStage implements Stage {
     private final Ec2Target target;
     private final Instances instances;
     private final TemporaryAccess access;
+    private final org.galley.ledger.Journal resume;
     volatile String instanceId;
 
-    LaunchStage(Ec2Target target, Instances instances) {
+    /** @param resume the journal of a failed build whose builder to reattach to, or null to launch one */
+    LaunchStage(Ec2Target target, Instances instances, org.galley.ledger.Journal resume) {
         this.target = target;
         this.instances = instances;
         this.access = instances.access();
+        this.resume = resume;
     }
 
     @Override
@@ -32,13 +35,25 @@ final class LaunchStage implements Stage {
     @Override
     public void run(BuildContext ctx) {
         ImageSpec.Ec2 e = Ec2Target.settings(ctx.spec);
+        if (e.encryption().secretUnencrypted()) {
+            ctx.listener.warn("the image holds a secret (" + String.join(", ", e.encryption().secretFiles())
+                    + ") and encrypt: false leaves its snapshots unencrypted; anyone who can copy them can read it");
+        }
+        if (resume != null) {
+            instanceId = Reattach.builder(target, instances, ctx, e, resume);
+            return;
+        }
         access.createKeyPair(ctx);
+        // The engine keeps this key beside the journal when the builder is kept (--on-error=abort), for --resume.
+        ctx.keyPair(access.key);
         Placement p = target.placement();
-        ctx.listener.info("admitting SSH from " + p.sshCidr() + " only (" + p.why() + ")");
-        access.createGroup(ctx, p.vpcId(), p.sshCidr());
+        ctx.listener.info(p.temporaryGroup() ? "admitting SSH from " + p.sshCidr() + " only (" + p.why() + ")"
+                : "using " + p.why() + " for SSH (no temporary group)");
+        if (p.temporaryGroup()) access.createGroup(ctx, p.vpcId(), p.sshCidr());
         ctx.checkCancelled(name());
         Instant t0 = Instant.now();
         instanceId = instances.launch(ctx, e, ctx.sourceId, ctx.buildId, name(), id -> instanceId = id);
+        ctx.ledger().state(PinRecorder.STATE, Reattach.state(instanceId, access, target.clients().region()));
         Instance running = instances.awaitRunning(ctx, instanceId, name());
         ctx.phase("launch", Duration.between(t0, Instant.now()));
         ctx.builder(instances.builder(ctx, e, running, Ec2Options.BUILDER, name()));

@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
  * @param sshCidr  the command line's, else the spec's (with {@code auto}: this runner's public address as
  *                 AWS sees it), else with a private address the VPC's own range
  * @param why      where the SSH range came from, for the build's output
+ * @param groupIds the spec's existing security groups (galley then creates none and admits no range itself)
  */
-record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, String why) {
+record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, String why, List<String> groupIds) {
 
     static Placement resolve(Ec2Client ec2, String region, ImageSpec.Ec2 e, String cidrGiven) {
         return resolve(ec2, region, e, cidrGiven, RunnerAddress.url());
@@ -28,8 +29,15 @@ record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, 
 
     /** @param checkip where {@code ssh_cidr: auto} asks for this runner's public address */
     static Placement resolve(Ec2Client ec2, String region, ImageSpec.Ec2 e, String cidrGiven, String checkip) {
-        Subnet subnet = subnet(ec2, region, e.network());
-        Vpc vpc = vpc(ec2, region, subnet);
+        Vpc tagged = e.network().vpcTags().isEmpty() ? null : taggedVpc(ec2, region, e.network().vpcTags());
+        Subnet subnet = subnet(ec2, region, e.network(), tagged);
+        Vpc vpc = tagged != null && subnet == null ? tagged : vpc(ec2, region, subnet);
+        List<String> groups = e.network().securityGroupIds();
+        if (!groups.isEmpty()) {
+            ExistingGroups.check(ec2, region, groups, vpc.vpcId(), e.at("security_group_ids"));
+            return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), null,
+                    "the existing security groups " + String.join(", ", groups), groups);
+        }
         String cidr = cidrGiven != null ? cidrGiven : e.login().sshCidr();
         String why = cidrGiven != null ? "--ssh-cidr" : "builders.ec2.ssh_cidr";
         if (RunnerAddress.AUTO.equals(cidr)) {
@@ -46,10 +54,35 @@ record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, 
                     + " builders.ec2.ssh_cidr, or set private_ip: true when"
                     + " galley runs inside the VPC (then the VPC's range " + vpc.cidrBlock() + " is admitted)");
         }
-        return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), cidr, why);
+        return new Placement(subnet == null ? null : subnet.subnetId(), vpc.vpcId(), vpc.cidrBlock(), cidr, why, List.of());
     }
 
-    private static Subnet subnet(Ec2Client ec2, String region, ImageSpec.Ec2.Network n) {
+    /** galley makes the build's own group only when the spec names none. */
+    boolean temporaryGroup() {
+        return groupIds.isEmpty();
+    }
+
+    private static Vpc taggedVpc(Ec2Client ec2, String region, Map<String, String> tags) {
+        List<Vpc> found;
+        try {
+            found = ec2.describeVpcs(r -> r.filters(tagFilters(tags))).vpcs();
+        } catch (RuntimeException ex) {
+            throw new TargetUnavailableException("could not look for VPCs tagged " + describe(tags) + ": "
+                    + Ec2Exception.describe(ex), ex);
+        }
+        if (found.size() != 1) {
+            throw new TargetUnavailableException((found.isEmpty() ? "no VPC" : found.size() + " VPCs (" + String.join(", ",
+                    found.stream().map(Vpc::vpcId).toList()) + ")") + " in " + region + " tagged " + describe(tags)
+                    + " (builders.ec2.vpc_tags); tag exactly one VPC so, or give subnet_id");
+        }
+        return found.get(0);
+    }
+
+    private static List<Filter> tagFilters(Map<String, String> tags) {
+        return tags.entrySet().stream().map(t -> Ec2Tags.filter("tag:" + t.getKey(), t.getValue())).toList();
+    }
+
+    private static Subnet subnet(Ec2Client ec2, String region, ImageSpec.Ec2.Network n, Vpc within) {
         if (n.subnetId() != null) {
             try {
                 return ec2.describeSubnets(r -> r.subnetIds(n.subnetId())).subnets().get(0);
@@ -62,9 +95,9 @@ record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, 
                         + Ec2Exception.describe(ex), ex);
             }
         }
-        if (n.subnetTags().isEmpty()) return null;
-        List<Filter> filters = n.subnetTags().entrySet().stream()
-                .map(t -> Ec2Tags.filter("tag:" + t.getKey(), t.getValue())).toList();
+        if (n.subnetTags().isEmpty() && within == null) return null;
+        List<Filter> filters = new java.util.ArrayList<>(tagFilters(n.subnetTags()));
+        if (within != null) filters.add(Ec2Tags.filter("vpc-id", within.vpcId()));
         List<Subnet> found;
         try {
             found = ec2.describeSubnets(r -> r.filters(filters)).subnets();
@@ -74,9 +107,10 @@ record Placement(String subnetId, String vpcId, String vpcCidr, String sshCidr, 
         }
         return found.stream().max(Comparator.comparing(s -> s.availableIpAddressCount() == null ? 0
                         : s.availableIpAddressCount()))
-                .orElseThrow(() -> new TargetUnavailableException("no subnet in " + region + " is tagged "
-                        + describe(n.subnetTags()) + " (builders.ec2.subnet_tags); tag the subnet the builder"
-                        + " should use, or give subnet_id"));
+                .orElseThrow(() -> new TargetUnavailableException("no subnet in " + region
+                        + (within != null ? " of " + within.vpcId() + " (vpc_tags)" : "")
+                        + (n.subnetTags().isEmpty() ? "" : " is tagged " + describe(n.subnetTags())
+                        + " (builders.ec2.subnet_tags)") + "; tag the subnet the builder should use, or give subnet_id"));
     }
 
     private static Vpc vpc(Ec2Client ec2, String region, Subnet subnet) {

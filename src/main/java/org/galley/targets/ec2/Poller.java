@@ -15,11 +15,21 @@ import org.galley.pipeline.BuildListener;
 final class Poller {
     private final Duration interval;
     private final Duration timeout;
-    private final AtomicLong sleptNanos = new AtomicLong();
+    private final AtomicLong sleptNanos;
 
     Poller(Duration interval, Duration timeout) {
+        this(interval, timeout, new AtomicLong());
+    }
+
+    /** @param slept shared by the pollers of one build, so its total time asleep is known */
+    Poller(Duration interval, Duration timeout, AtomicLong slept) {
         this.interval = interval;
         this.timeout = timeout;
+        this.sleptNanos = slept;
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     /** What a probe's result means: done, not yet (with the state seen), or failed for good. */

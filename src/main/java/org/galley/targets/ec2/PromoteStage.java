@@ -1,7 +1,5 @@
 package org.galley.targets.ec2;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +11,23 @@ import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Releases the verified candidate: copies it to further regions, grants launch
- * permissions, then tags every image and snapshot complete and drops the candidate tag.
+ * Releases the verified candidate: awaits its copies (started by the snapshot stage), grants
+ * launch permissions, then tags every image and snapshot complete and drops the candidate
+ * tag, each region at once; deregistration protection comes last, when the spec asks for it.
  * The ledger marks them kept before they are tagged, so a crash in between leaves an
  * unfinished image that cleanup removes, never a released one.
  */
 final class PromoteStage implements Stage {
     private final Ec2Target target;
     private final ImageStage image;
+    private final LaunchTemplates templates;
+    private final CandidateStage candidate;
 
-    PromoteStage(Ec2Target target, ImageStage image) {
+    PromoteStage(Ec2Target target, ImageStage image, CandidateStage candidate) {
         this.target = target;
         this.image = image;
+        this.templates = new LaunchTemplates(target);
+        this.candidate = candidate;
     }
 
     @Override
@@ -39,20 +42,33 @@ final class PromoteStage implements Stage {
         Map<String, String> tagMap = Ec2Tags.image(ctx);
         tagMap.put(Ec2Tags.COMPLETE, "true");
         List<Tag> tags = Ec2Tags.tags(tagMap);
-        Instant t0 = Instant.now();
-        ImageCopies copies = new ImageCopies(target, ctx, image.images());
-        copies.copy(e.copyToRegions(), candidate.id(), image.imageName(), tags);
-        if (!e.copyToRegions().isEmpty()) ctx.phase("copy", Duration.between(t0, Instant.now()));
-        copies.share(e.launchPermissions());
+        ImageCopies copies = image.copies();
+        this.candidate.retire(ctx);
+        copies.join();
         Map<String, String> released;
         synchronized (image.images()) {
             released = new LinkedHashMap<>(image.images());
         }
-        released.forEach((region, id) -> release(ctx, region, id, tags));
+        copies.share(e.launchPermissions(), released);
+        Fanout.all(target.calls(), released.entrySet().stream()
+                .<Runnable>map(r -> () -> release(ctx, r.getKey(), r.getValue(), tags)).toList());
+        if (e.hardening().deregistrationProtection()) {
+            Fanout.all(target.calls(), released.entrySet().stream().<Runnable>map(r -> () -> {
+                image.protectedImages.add(r.getValue());
+                Hardening.protect(target, ctx, name(), target.clients().ec2(r.getKey()), r.getValue());
+            }).toList());
+        }
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
         released.forEach((region, id) -> labels.put("ami:" + region, id));
         ctx.artifact(new Artifact(candidate.id(), candidate.name(), labels));
         ctx.listener.info("released " + candidate.id() + " (" + String.join(", ", released.keySet()) + ")");
+        templates.update(ctx, candidate.id(), image.imageName());
+    }
+
+    /** A build that did not succeed leaves the launch templates as they were. */
+    @Override
+    public void cleanup(BuildContext ctx, Outcome outcome) {
+        if (outcome != Outcome.SUCCEEDED) templates.rollback(ctx);
     }
 
     private void release(BuildContext ctx, String region, String id, List<Tag> tags) {

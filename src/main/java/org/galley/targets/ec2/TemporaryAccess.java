@@ -25,6 +25,18 @@ final class TemporaryAccess {
         this.region = region;
     }
 
+    /** A resumed build's key pair and group, kept by its failed attempt; cleanup removes them as its own. */
+    void adopt(String keyName, String groupId, KeyPair key) {
+        this.keyName = keyName;
+        this.groupId = groupId;
+        this.key = key;
+    }
+
+    /** The groups the build's instances get: galley's own, or the spec's existing ones. */
+    java.util.List<String> groups(Placement p) {
+        return p.temporaryGroup() ? java.util.List.of(groupId) : p.groupIds();
+    }
+
     void createKeyPair(BuildContext ctx) {
         key = LoginKey.generate();
         keyName = "galley-" + ctx.buildId;

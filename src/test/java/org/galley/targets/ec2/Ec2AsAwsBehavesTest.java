@@ -17,16 +17,10 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.imagespec.SpecLoader;
 import org.galley.pipeline.BuildListener;
 import org.galley.targets.TargetUnavailableException;
-import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.Faults;
-import org.galley.testing.MotoServer;
 import org.galley.yaml.SpecException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -44,30 +38,9 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
  * NotFound and state races while it catches up; subnets, addresses and volumes follow the
  * account rather than moto's defaults. Every test ends with nothing of galley's left.
  */
-@ExtendWith(MotoServer.class)
-class Ec2AsAwsBehavesTest {
-    static Al2023StandIn instance;
+class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startStandIn() {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
-
-    @AfterEach
-    void nothingOfGalleysLeft() {
-        try (Ec2Client ec2 = client(REGION)) {
-            assertThat(liveInstances(ec2)).as("live instances").isEmpty();
-            assertThat(galleyKeyPairs(ec2)).as("galley key pairs").isZero();
-            assertThat(galleyGroups(ec2)).as("galley security groups").isZero();
-        }
-    }
 
     /** Requests galley sent, by type, for assertions on parameters moto does not act on. */
     static final class Requests implements ExecutionInterceptor {

@@ -135,4 +135,49 @@ class Ec2MaintenanceTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("no images of moto-test beyond the newest 1 in eu-west-1");
     }
+
+    @Test
+    void pruneCoversEveryCopyRegionAndSparesImagesAnInstanceOrALaunchTemplateUses() {
+        try (Ec2Client ec2 = client(REGION); Ec2Client central = client("eu-central-1");
+             Ec2Maintenance m = maintenance(new ApiRecorder())) {
+            String ami = sourceAmi();
+            String builder = ec2.runInstances(r -> r.imageId(ami).minCount(1).maxCount(1)).instances().get(0).instanceId();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int age = 4; age >= 1; age--) {
+                var tags = galleyTags("b" + age, Instant.now().minus(Duration.ofDays(age)), true);
+                int a = age;
+                ids.add(ec2.createImage(r -> r.instanceId(builder).name("img " + a)
+                        .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId());
+            }
+            ec2.terminateInstances(r -> r.instanceIds(builder));
+            // The oldest still runs a server; the second is what the auto-scaling template launches.
+            String server = ec2.runInstances(r -> r.imageId(ids.get(0)).minCount(1).maxCount(1)).instances().get(0)
+                    .instanceId();
+            String template = ec2.createLaunchTemplate(r -> r.launchTemplateName("sailing-servers")
+                    .launchTemplateData(d -> d.imageId(ids.get(1)))).launchTemplate().launchTemplateId();
+            List<String> copies = new java.util.ArrayList<>();
+            for (int age = 4; age >= 1; age--) {
+                var tags = galleyTags("b" + age, Instant.now().minus(Duration.ofDays(age)), true);
+                String copy = central.copyImage(r -> r.sourceImageId(ami).sourceRegion(REGION).name("copy")).imageId();
+                central.createTags(r -> r.resources(copy).tags(tags));
+                copies.add(copy);
+            }
+
+            var pruned = m.prune("moto-test", 1, false, List.of("eu-central-1"));
+
+            assertThat(pruned).filteredOn(Maintenance.Removal::spared).extracting(Maintenance.Removal::ref, Maintenance.Removal::note)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(ids.get(0), "still used by instance " + server + " (running)"),
+                            org.assertj.core.groups.Tuple.tuple(ids.get(1), "still used by launch template " + template
+                                    + " (sailing-servers) version 1, its default"));
+            assertThat(pruned).filteredOn(Maintenance.Removal::removed).extracting(Maintenance.Removal::ref)
+                    .containsExactlyInAnyOrder(ids.get(2), copies.get(0), copies.get(1), copies.get(2));
+            assertThat(ec2.describeImages(r -> r.owners("self")).images()).extracting(i -> i.imageId())
+                    .containsExactlyInAnyOrder(ids.get(0), ids.get(1), ids.get(3));
+            assertThat(central.describeImages(r -> r.owners("self")).images()).extracting(i -> i.imageId())
+                    .containsExactly(copies.get(3));
+            ec2.terminateInstances(r -> r.instanceIds(server));
+            ec2.deleteLaunchTemplate(r -> r.launchTemplateId(template));
+        }
+    }
 }

@@ -49,17 +49,20 @@ class Ec2PartsTest {
     }
 
     static ImageSpec.Ec2 ec2WithCidr(String cidr) {
-        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
-                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, cidr, null), new ImageSpec.Ec2.Network(null, Map.of(),
-                false, true), new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(),
-                Map.of("", Location.of("spec")));
+        return ec2(new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, cidr, null), new ImageSpec.Ec2.Network(null, Map.of(),
+                false, true));
     }
 
     static ImageSpec.Ec2 ec2(String connect, boolean privateIp) {
-        return new ImageSpec.Ec2("eu-west-1", "t3.small", new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null),
-                new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
-                new ImageSpec.Ec2.Network(null, Map.of(), privateIp, !privateIp),
-                new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(), Map.of("", Location.of("spec")));
+        return ec2(new ImageSpec.Ec2.Login("ec2-user", Become.SUDO, null, connect),
+                new ImageSpec.Ec2.Network(null, Map.of(), privateIp, !privateIp));
+    }
+
+    static ImageSpec.Ec2 ec2(ImageSpec.Ec2.Login login, ImageSpec.Ec2.Network network) {
+        return new ImageSpec.Ec2("eu-west-1", ImageSpec.Ec2.Launch.of("t3.small"),
+                new ImageSpec.Ec2.Source("ami-1", null, null, List.of(), null), login, network,
+                new ImageSpec.Ec2.Volume(null, "gp3", null, null), List.of(), List.of(), ImageSpec.Ec2.Encryption.NONE,
+                ImageSpec.Ec2.Hardening.DEFAULT, ImageSpec.Ec2.Timeouts.DEFAULT, Map.of("", Location.of("spec")), List.of());
     }
 
     /** The default VPC of a fresh account, as DescribeVpcs answers; every other call is unsupported. */
@@ -133,5 +136,35 @@ class Ec2PartsTest {
         Placement p = Placement.resolve(defaultVpc(), "eu-west-1", ec2(null, true), null);
         assertThat(p.sshCidr()).isEqualTo("172.31.0.0/16");
         assertThat(p.vpcId()).isEqualTo("vpc-1");
+    }
+
+    @Test
+    void waitDeadlinesComeFromTheCommandLineThenTheSpecThenGalleysDefaults() {
+        Ec2Options cli = Ec2Options.defaults().withTimeouts(Map.of("copy", Duration.ofHours(3)));
+        Waits w = new Waits(cli, new ImageSpec.Ec2.Timeouts(Duration.ofMinutes(5), null, Duration.ofHours(1)));
+        assertThat(w.copy().timeout()).isEqualTo(Duration.ofHours(3));
+        assertThat(w.instance().timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(w.image().timeout()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(Ec2Options.defaults().pollInterval()).as("AWS's documented waiter cadence").isEqualTo(Duration.ofSeconds(15));
+        assertThatThrownBy(() -> Ec2Options.from(new org.galley.targets.TargetSettings(null, null, null, null, null, null,
+                null, Map.of("snapshot", Duration.ofMinutes(1))))).hasMessageContaining("instance=D, image=D or copy=D");
+    }
+
+    @Test
+    void planShowsEncryptionImdsDeprecationAndSharing() {
+        ImageSpec.Ec2 base = ec2(null, false);
+        ImageSpec.Ec2 e = new ImageSpec.Ec2(base.region(), base.launch(), base.source(), base.login(), base.network(),
+                base.rootVolume(), List.of("eu-central-1"), List.of("123456789012"),
+                new ImageSpec.Ec2.Encryption(true, "alias/images", Map.of("eu-central-1", "alias/images-fra"),
+                        List.of("ses-mail-properties (/root/mail.properties)"), false),
+                ImageSpec.Ec2.Hardening.DEFAULT, ImageSpec.Ec2.Timeouts.DEFAULT, base.at(), List.of());
+        String plan = String.join("\n", Ec2Plan.lines(e, KmsKeys.NONE, List.of("t3.small"), null,
+                java.util.Optional.of("img 1.0")));
+        assertThat(plan).contains("encryption: on, with alias/images (the default: the recipes write a secret to"
+                        + " ses-mail-properties (/root/mail.properties)); copy in eu-central-1 with alias/images-fra")
+                .contains("IMDS: v2.0").contains("deprecation: after 730 days").contains("deregistration protection: off")
+                .contains("sharing: launch permission for 123456789012").contains("image: img 1.0");
+        assertThat(String.join("\n", Ec2Plan.lines(base, KmsKeys.NONE, null, null, java.util.Optional.empty())))
+                .contains("encryption: off").contains("sharing: none");
     }
 }
