@@ -1,5 +1,6 @@
 package org.galley.bake;
 
+import java.util.List;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.BuildFailedException;
 import org.galley.pipeline.Stage;
@@ -32,8 +33,13 @@ final class ApplyStage implements Stage {
         if (reboots == null) reboots = new BuilderReboot(ctx, reboot);
         StepRunner runner = new StepRunner(new StepContext(ctx.remote(), ctx.secrets,
                 (stream, line) -> ctx.listener.output(ctx.remote().describe(), line)).withRebooter(reboots));
+        List<Recipe> recipes = ctx.spec.recipes();
         int index = 0;
-        for (Recipe recipe : ctx.spec.recipes()) {
+        for (int r = 0; r < recipes.size(); r++) {
+            Recipe recipe = recipes.get(r);
+            // One round trip asks every step from here on whether it has anything to do; asked
+            // again at a recipe's start once a step has changed something since.
+            if (r == 0 || runner.stale()) probe(ctx, runner, recipes.subList(r, recipes.size()));
             for (Step step : recipe.steps()) {
                 if (index++ < passed) continue;
                 ctx.checkCancelled(name());
@@ -53,6 +59,18 @@ final class ApplyStage implements Stage {
                 ctx.addStep(result);
                 passed++;
             }
+        }
+    }
+
+    /**
+     * A probe that fails (a sudo that wants a password, a dropped connection) only costs its
+     * speed-up: every step then checks itself, and the first one fails by name if it must.
+     */
+    private static void probe(BuildContext ctx, StepRunner runner, List<Recipe> recipes) {
+        try {
+            runner.probe(recipes.stream().flatMap(x -> x.steps().stream()).toList());
+        } catch (java.io.IOException | RuntimeException e) {
+            if (ctx.cancelled()) throw new org.galley.pipeline.BuildInterruptedException("apply");
         }
     }
 

@@ -31,6 +31,7 @@ import org.galley.pipeline.BuildListener;
 import org.galley.pipeline.Listeners;
 import org.galley.pipeline.Pipeline;
 import org.galley.pipeline.Stage;
+import org.galley.targets.Labels;
 import org.galley.targets.StagePlan;
 import org.galley.targets.Target;
 
@@ -65,9 +66,23 @@ public final class BuildEngine {
      * @see Preflight
      */
     public BuildResult build(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
+        return run(spec, target, secrets, opts, false);
+    }
+
+    /**
+     * A dev session: provision and connect as a build does, then {@link DevLoop} applies, checks
+     * and re-applies on every save until the session is cancelled; no image is made (so no
+     * fingerprint skip and no bake lock), and the cleanup removes everything. Its result is
+     * {@code APPLIED} when it ended that way.
+     */
+    public BuildResult dev(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts) {
+        return run(spec, target, secrets, opts, true);
+    }
+
+    private BuildResult run(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts, boolean dev) {
         Instant t0 = Instant.now();
         Journal resumed = opts.resume() != null ? Resume.journal(opts, spec, target) : null;
-        String buildId = resumed != null ? resumed.buildId() : newBuildId();
+        String buildId = resumed != null ? resumed.buildId() : (dev ? Labels.DEV_BUILD : "") + newBuildId();
         secrets.preload(spec, target.name());
         Preflight pre = Preflight.of(spec, target, resumed, secrets);
         ImageSpec.Newest lineage = spec.newestOf(target.name());
@@ -76,6 +91,7 @@ public final class BuildEngine {
                     + " source " + pre.source().id() + " (the first image of the lineage)");
         }
         if (resumed != null) Resume.checkFingerprint(resumed, pre.fingerprint());
+        if (dev) return bake(spec, target, secrets, opts, buildId, pre, resumed, t0, true);
         Optional<BuildResult> skip = skip(spec, target, opts, buildId, pre, resumed, t0);
         if (skip.isPresent()) return skip.get();
         try (BakeLock lock = lock(spec, target, opts, buildId)) {
@@ -85,7 +101,7 @@ public final class BuildEngine {
                 skip = skip(spec, target, opts, buildId, pre, resumed, t0);
                 if (skip.isPresent()) return skip.get();
             }
-            return bake(spec, target, secrets, opts, buildId, pre, resumed, t0);
+            return bake(spec, target, secrets, opts, buildId, pre, resumed, t0, false);
         } catch (LockCancelledException e) {
             return finish(opts, new BuildResult(buildId, spec.name(), target.name(), pre.fingerprint(),
                     pre.source().id(), BuildResult.Status.INTERRUPTED, null, List.of(), List.of(), List.of(),
@@ -114,7 +130,7 @@ public final class BuildEngine {
     }
 
     private BuildResult bake(ImageSpec spec, Target target, SecretStore secrets, BuildOptions opts, String buildId,
-                             Preflight pre, Journal resumed, Instant t0) {
+                             Preflight pre, Journal resumed, Instant t0, boolean dev) {
         String fingerprint = pre.fingerprint();
         StagePlan plan = pre.plan();
         reclaimDeadBuilds(spec, target, plan, opts);
@@ -122,17 +138,21 @@ public final class BuildEngine {
         List<BuildListener> sinks = log == null ? List.of(listener) : List.of(listener, log);
         BuildContext ctx = new BuildContext(buildId, spec, target.name(), fingerprint, pre.source().id(),
                 Listeners.filtered(Listeners.tee(sinks), secrets::redact), secrets);
-        ctx.ledger(openLedger(opts, resumed, buildId, spec, target, fingerprint));
+        // A target that creates nothing (an existing host) leaves nothing to journal.
+        ctx.ledger(plan.reclaimer().isEmpty() && resumed == null ? Ledger.NONE
+                : openLedger(opts, resumed, buildId, spec, target, fingerprint));
         ctx.keyPair(resumed != null ? Resume.loadKey(resumed) : generateKey());
         ctx.inputs(Fingerprint.label(pre.parts()));
         if (spec.output().versioned()) ctx.version(nextVersion(spec, pre));
         current = ctx;
         if (cancelRequested) ctx.cancel();
-        BuildResult.Status status = plan.makesImage() ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
+        BuildResult.Status status = plan.makesImage() && !dev ? BuildResult.Status.BAKED : BuildResult.Status.APPLIED;
         String error = null;
         String stage = null;
         String step = null;
-        Pipeline pipeline = new Pipeline(stages(plan, opts), opts.onError(),
+        List<Stage> stages = dev ? List.of(plan.provision(), new ConnectStage(opts.sshTimeout()),
+                new DevLoop(plan.reboot(), plan.smartHostQueue())) : stages(plan, opts);
+        Pipeline pipeline = new Pipeline(stages, opts.onError(),
                 resumed != null ? Resume.passed(resumed) : Set.of(), opts.prompt());
         try {
             pipeline.run(ctx);

@@ -17,7 +17,7 @@ import org.galley.transport.TransportException;
  * container restarts), then galley reconnects until the builder shows a new boot, waits for
  * readiness, and hands the new connection to the build. It owns the connections it opens.
  */
-final class BuilderReboot implements Rebooter {
+final class BuilderReboot implements Rebooter, AutoCloseable {
     /**
      * What changes with every boot: the kernel's boot id (a machine) and PID 1's start time
      * (a container shares the host's kernel, so only its init is new).
@@ -69,7 +69,8 @@ final class BuilderReboot implements Rebooter {
     }
 
     /** Closes the connections opened after reboots; the connect stage closes its own. */
-    void close() {
+    @Override
+    public void close() {
         opened.forEach(Remote::close);
     }
 

@@ -86,6 +86,15 @@ public final class Manifest {
         t.apiFailures().forEach(api::add);
     }
 
+    /** The `--output json` document as indented text. */
+    public static String documentText(List<BuildResult> results) {
+        try {
+            return JSON.writeValueAsString(document(results));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The `--output json` document: the builds of this run in the manifest's shape. */
     public static ObjectNode document(List<BuildResult> results) {
         ObjectNode doc = JSON.createObjectNode();

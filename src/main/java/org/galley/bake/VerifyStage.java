@@ -32,6 +32,11 @@ final class VerifyStage implements Stage {
     public void run(BuildContext ctx) {
         SmartHostQueue queue = queues.smartHostQueue().orElse(null);
         CheckRunner runner = new CheckRunner(ctx.remote(), queue);
+        try {
+            runner.probe(ctx.spec.checks());
+        } catch (java.io.IOException | RuntimeException e) {
+            // Each check then runs on its own and says what went wrong.
+        }
         List<CheckResult> results = new java.util.ArrayList<>();
         for (Check check : ctx.spec.checks()) {
             ctx.checkCancelled(name());

@@ -30,11 +30,14 @@ final class MailRelayCheckExecutor implements CheckExecutor<Check.MailRelayCheck
     @Override
     public String run(Check.MailRelayCheck c, On on, StringBuilder detail) throws Exception {
         Remote remote = on.remote();
-        String smartHost = remote.exec("sed -n 's/^DS//p' /etc/mail/sendmail.cf 2>/dev/null").stdout().strip();
+        // The smart host sendmail uses and the builder's own address, in one round trip.
+        String[] facts = remote.exec("sed -n 's/^DS//p' /etc/mail/sendmail.cf 2>/dev/null | head -n 1; echo;"
+                + " hostname -I 2>/dev/null || hostname -i").stdout().split("\n", 2);
+        String smartHost = facts[0].strip();
         if (smartHost.isEmpty()) {
             return "sendmail on the builder has no smart host (no DS line in /etc/mail/sendmail.cf)";
         }
-        String builder = remote.exec("hostname -I 2>/dev/null || hostname -i").stdout().strip().split("\\s+")[0];
+        String builder = (facts.length > 1 ? facts[1] : "").strip().split("\\s+")[0];
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         String token = "galley-relay-" + HexFormat.of().formatHex(random);

@@ -1,7 +1,5 @@
 package org.galley.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import picocli.CommandLine;
         description = "Builds an image from a spec: provision, connect, apply, verify, snapshot.",
         footer = {"", ExitCodes.HELP})
 final class BuildCommand extends Commands {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(arity = "1..*", paramLabel = "SPEC", description = "image spec files (YAML); several build in one run")
     List<Path> specFiles;
@@ -171,11 +168,7 @@ final class BuildCommand extends Commands {
     }
 
     private void printJson(List<BuildResult> results) {
-        try {
-            out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Manifest.document(results)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        out().println(Manifest.documentText(results));
     }
 
     private void print(BuildResult r) {

@@ -7,25 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import org.galley.pipeline.Uninterruptibly;
 
 /** Runs n tasks on at most {@code threads} threads and returns their results in input order. */
 final class Parallel {
     private Parallel() {}
-
-    private static <T> T getUninterruptibly(Future<T> f) throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-    }
 
     static <T> List<T> map(int n, int threads, IntFunction<T> task) {
         if (threads <= 1) {
@@ -45,7 +31,7 @@ final class Parallel {
             RuntimeException first = null;
             for (Future<T> f : futures) {
                 try {
-                    out.add(getUninterruptibly(f));
+                    out.add(Uninterruptibly.get(f));
                 } catch (ExecutionException e) {
                     if (first == null) {
                         first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());

@@ -69,6 +69,20 @@ public final class SpecLoader {
         return new ImageSpec(file.toAbsolutePath().normalize(), name, description, builders, recipes, checks, output);
     }
 
+    /**
+     * The spec's name and nothing else (no recipe is read), for a command that needs only that
+     * while the recipes may be mid-edit ({@code galley dev --shell}).
+     */
+    public static String name(Path file) {
+        String display = Display.path(file);
+        if (!Files.isRegularFile(file)) throw SpecException.of(Location.of(display), "spec file not found");
+        Problems problems = new Problems();
+        Fields f = Fields.of(YamlReader.read(file, display), problems, "the image spec");
+        String name = f == null ? null : f.requiredString("name");
+        problems.throwIfAny();
+        return name;
+    }
+
     private static ImageSpec.Builders builders(YNode node, Fields spec, TargetOverrides overrides, Problems problems) {
         if (node == null) {
             problems.add(spec.at(), "the image spec is missing 'builders'; add at least 'docker:' or 'ec2:'");

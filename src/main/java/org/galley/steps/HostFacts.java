@@ -3,7 +3,6 @@ package org.galley.steps;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import org.galley.transport.ExecResult;
 import org.galley.transport.Remote;
 
 /** What a step needs to know about the builder's OS; read once per connection. */
@@ -11,11 +10,13 @@ public record HostFacts(String osId, List<String> osLike, PackageManager package
 
     public enum PackageManager { apt, dnf, yum }
 
+    /** What the builder says about its OS; {@link #parse} reads it. */
+    static final String PROBE = "cat /etc/os-release 2>/dev/null; echo '--galley--';"
+            + " for c in apt-get dnf yum; do command -v $c >/dev/null 2>&1 && echo has:$c; done;"
+            + " [ -d /run/systemd/system ] && echo has:systemd; true";
+
     public static HostFacts probe(Remote remote) throws IOException {
-        ExecResult r = remote.exec("cat /etc/os-release 2>/dev/null; echo '--galley--';"
-                + " for c in apt-get dnf yum; do command -v $c >/dev/null 2>&1 && echo has:$c; done;"
-                + " [ -d /run/systemd/system ] && echo has:systemd; true");
-        return parse(r.stdout());
+        return parse(remote.exec(PROBE).stdout());
     }
 
     /** Parses the probe's output: os-release lines, then has:TOOL lines. */

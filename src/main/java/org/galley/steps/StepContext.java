@@ -57,6 +57,15 @@ public final class StepContext {
         return facts;
     }
 
+    boolean knowsFacts() {
+        return facts != null;
+    }
+
+    /** Facts a batch of probes brought along (see {@link StepRunner#probe}). */
+    void facts(HostFacts f) {
+        facts = f;
+    }
+
     void markChanged(String recipe, String id) {
         changed.add(recipe + "/" + id);
     }

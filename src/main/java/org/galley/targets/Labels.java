@@ -17,6 +17,11 @@ public final class Labels {
 
     /** Dry runs under --docker-namespace: whose images, containers and networks these are. */
     public static final String NAMESPACE = "org.galley.namespace";
+    /**
+     * Build ids of dev sessions ({@code galley dev}) start with this, and so do the names of
+     * their containers, so {@code galley dev --shell} finds a session's builder.
+     */
+    public static final String DEV_BUILD = "dev-";
 
     private Labels() {}
 }

@@ -45,6 +45,17 @@ public interface Target extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The command that opens an interactive shell on the builder of a dev session of the spec
+     * named {@code spec} that runs now ({@code galley dev --shell}); empty when none runs or the
+     * target has none.
+     *
+     * @param terminal whether the shell gets a terminal (galley's own stdin is one)
+     */
+    default Optional<List<String>> devShell(String spec, boolean terminal) {
+        return Optional.empty();
+    }
+
     /** The cloud API calls of this build that failed, with their request ids (for the manifest). */
     default List<String> apiFailures() {
         return List.of();

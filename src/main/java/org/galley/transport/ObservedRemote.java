@@ -26,6 +26,14 @@ public final class ObservedRemote implements Remote {
     }
 
     @Override
+    public ExecResult query(String command) throws IOException {
+        ExecResult r = delegate.query(command);
+        observer.executed(delegate.describe(), command, new ExecResult(r.exitCode(),
+                "(" + r.stdout().length() + " characters of data, not logged)", r.stderr(), r.took()));
+        return r;
+    }
+
+    @Override
     public byte[] read(String path) throws IOException {
         return delegate.read(path);
     }

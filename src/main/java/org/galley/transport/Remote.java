@@ -19,6 +19,14 @@ public interface Remote extends AutoCloseable {
         return exec(command, null, OutputListener.NONE);
     }
 
+    /**
+     * Runs a read-only command whose output is data (file contents, digests), not progress:
+     * observers see the command but not what it printed, as with {@link #read}.
+     */
+    default ExecResult query(String command) throws IOException {
+        return exec(command);
+    }
+
     /** The file's bytes, or null when it does not exist. */
     byte[] read(String path) throws IOException;
 

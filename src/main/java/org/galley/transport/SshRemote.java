@@ -70,7 +70,10 @@ public final class SshRemote implements Remote {
         while (true) {
             attempt++;
             try {
-                waitForBanner(ep, Duration.ofSeconds(5));
+                // A host that answers at once (the usual case) costs one connection, not two; one
+                // that did not is asked for its banner first, so a port that accepts before sshd
+                // runs (a container's published port) is not mistaken for a broken server.
+                if (attempt > 1) waitForBanner(ep, Duration.ofSeconds(5));
                 return open(ep, key, hostKeys);
             } catch (HostKeyMismatchException e) {
                 throw e;
@@ -116,7 +119,7 @@ public final class SshRemote implements Remote {
     }
 
     private static SshRemote open(Endpoint ep, KeyProvider key, HostKeyVerifier hostKeys) throws IOException {
-        DefaultConfig config = new DefaultConfig();
+        DefaultConfig config = new SshConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         SSHClient client = new SSHClient(config);
         client.addHostKeyVerifier(hostKeys);
@@ -143,6 +146,13 @@ public final class SshRemote implements Remote {
             throw e;
         }
         return new SshRemote(client, ep.toString());
+    }
+
+    /** A private key file (OpenSSH, PEM or PuTTY format) as SSHJ reads it, with galley's algorithms. */
+    public static KeyProvider loadKey(Path file) throws IOException {
+        try (SSHClient keys = new SSHClient(new SshConfig())) {
+            return keys.loadKeys(file.toString());
+        }
     }
 
     @Override

@@ -31,7 +31,10 @@ public final class SudoRemote implements Remote {
 
     @Override
     public ExecResult exec(String command, byte[] stdin, OutputListener output) throws IOException {
-        ExecResult r = delegate.exec(wrap(command), stdin, output);
+        return checked(delegate.exec(wrap(command), stdin, output));
+    }
+
+    private ExecResult checked(ExecResult r) {
         if (r.exitCode() == 1 && r.stdout().isEmpty() && r.stderr().startsWith("sudo:")
                 && (r.stderr().contains(PASSWORD_REQUIRED) || r.stderr().contains("terminal is required"))) {
             throw new PasswordRequired("sudo on " + describe() + " asks for a password (" + r.stderr().strip()
@@ -39,6 +42,11 @@ public final class SudoRemote implements Remote {
                     + " user (e.g. a line '<user> ALL=(ALL) NOPASSWD:ALL' in /etc/sudoers.d/), or log in as root");
         }
         return r;
+    }
+
+    @Override
+    public ExecResult query(String command) throws IOException {
+        return checked(delegate.query(wrap(command)));
     }
 
     /** Read as root and carried as base64, so any file comes back byte for byte. */

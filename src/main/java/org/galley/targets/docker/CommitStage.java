@@ -10,6 +10,7 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
+import org.galley.pipeline.Uninterruptibly;
 import org.galley.targets.Labels;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.ExecInContainerPattern;
@@ -65,8 +66,12 @@ final class CommitStage implements Stage {
         ctx.ledger().intent(IMAGE, repository + ":" + candidateTag, Map.of());
         // No pause: the builder is idle by now, and a paused container wedges any docker exec
         // into it (and then the daemon's state for it) until the commit ends.
-        imageId = DockerApi.commit(containerId, repository, candidateTag, labels, List.of("/bin/sh", "-c", RUN_SSHD),
-                List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), COMMIT_TIMEOUT);
+        // Waited for even when the build is cancelled meanwhile: Docker finishes a commit whose
+        // caller went away, and an image whose id galley never learnt would outlive the cleanup.
+        // The commit's own deadline bounds the wait.
+        imageId = Uninterruptibly.call("galley-commit", () -> DockerApi.commit(containerId, repository, candidateTag, labels,
+                List.of("/bin/sh", "-c", RUN_SSHD),
+                List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), COMMIT_TIMEOUT));
         ctx.ledger().created(IMAGE, imageId, Map.of("name", repository + ":" + candidateTag));
         ctx.artifact(new Artifact(imageId, repository + ":" + candidateTag, labels));
         ctx.listener.info("committed candidate " + repository + ":" + candidateTag + " (" + imageId + ")");

@@ -1,5 +1,6 @@
 package org.galley.targets.docker;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.util.Map;
@@ -7,8 +8,6 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.ledger.Journal;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 
 /**
  * Provision: a network of the build's own, its services container (DNS, and the smart host
@@ -17,9 +16,13 @@ import org.testcontainers.containers.Network;
  * traces of galley's access before the image is made. Every network and container is in the
  * build's ledger before its create call returns; a resumed build reattaches to the builder
  * its failed attempt kept.
+ *
+ * <p>The builder needs only the services' address (its resolver), which Docker assigns at
+ * start, so both start back to back and get ready at the same time: the waits overlap.
  */
 final class ContainerStage implements Stage {
     static final String NETWORK = "docker.network";
+    private static final java.time.Duration SERVICES_READY = java.time.Duration.ofSeconds(60);
     /** How long cleanup looks for a network whose create was in flight when the build was stopped. */
     private static final int LATE_NETWORK_TRIES = 10;
     private static final java.time.Duration LATE_NETWORK_PAUSE = java.time.Duration.ofMillis(300);
@@ -31,7 +34,7 @@ final class ContainerStage implements Stage {
     private volatile String networkId;
     private volatile String builderId;
     private volatile String servicesId;
-    private volatile GenericContainer<?> services;
+    private volatile InspectContainerResponse services;
     private volatile String smartHost;
 
     /** @param resume the journal of the build to reattach to, or null to create a builder */
@@ -47,31 +50,37 @@ final class ContainerStage implements Stage {
     }
 
     @Override
-    public void run(BuildContext ctx) {
+    public void run(BuildContext ctx) throws java.io.IOException {
         if (resume != null) {
             reattach(ctx);
             return;
         }
         ImageSpec.Docker d = DockerTarget.settings(ctx.spec);
+        DockerClient client = target.client();
         Map<String, String> labels = machines.labels(ctx);
         networkName = "galley-" + ctx.buildId;
         ctx.ledger().intent(NETWORK, networkName, Map.of());
-        Network network = Network.builder()
-                .createNetworkCmdModifier(c -> c.withName(networkName).withLabels(labels)).build();
-        networkId = network.getId();
+        networkId = client.createNetworkCmd().withName(networkName).withLabels(labels).withCheckDuplicate(true)
+                .exec().getId();
         ctx.ledger().created(NETWORK, networkId, Map.of("name", networkName));
-        GenericContainer<?> svc = NetworkServices.create(d, network, labels, ctx.buildId, ctx.secrets);
-        services = svc;
+        Containers.Started svc = Containers.start(ctx, client,
+                NetworkServices.plan(d, networkName, labels, ctx.buildId, ctx.secrets));
+        servicesId = svc.id();
         smartHost = d.smartHost();
-        servicesId = Machines.started(ctx, svc, "services");
-        String dns = NetworkServices.address(svc, network);
-        machines.network(networkName, dns);
-        ctx.checkCancelled(name());
-        String image = target.sourceImage(ctx.spec);
-        ctx.listener.info("starting builder container from " + image);
-        builderId = machines.start(ctx, machines.machine(ctx, image, "builder", false), "builder");
-        ctx.ledger().state("docker.builder", Map.of("builder_id", builderId, "services_id", servicesId,
-                "network", networkName, "network_id", networkId, "dns", dns));
+        try (LogWatch servicesLog = svc.log()) {
+            services = client.inspectContainerCmd(servicesId).exec();
+            String dns = NetworkServices.address(services, networkId);
+            machines.network(networkName, dns);
+            ctx.checkCancelled(name());
+            String image = target.sourceImage(ctx.spec);
+            ctx.listener.info("starting builder container from " + image);
+            Machines.Started builder = machines.start(ctx, image, "builder", false);
+            builderId = builder.id();
+            servicesLog.await(NetworkServices.READY, SERVICES_READY, "services container " + servicesId.substring(0, 12));
+            builder.ready(ctx);
+            ctx.ledger().state("docker.builder", Map.of("builder_id", builderId, "services_id", servicesId,
+                    "network", networkName, "network_id", networkId, "dns", dns));
+        }
     }
 
     /** The builder, network and services a failed attempt kept (--on-error=abort), found by the journal. */
@@ -113,8 +122,9 @@ final class ContainerStage implements Stage {
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        machines.remove(ctx, builderId, "builder");
-        machines.remove(ctx, servicesId, "services");
+        machines.removeSoon(ctx, builderId, "builder");
+        machines.removeSoon(ctx, servicesId, "services");
+        machines.awaitRemovals();
         machines.sweep(ctx);
         if (networkName == null) return;
         // A create cut short by an interrupt is still finished by the engine a moment later.

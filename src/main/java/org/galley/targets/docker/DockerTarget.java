@@ -173,6 +173,18 @@ public final class DockerTarget implements Target {
                 .orElse(List.of(created));
     }
 
+    /** {@code docker exec} into the newest running builder of a dev session of the spec (its name says so). */
+    @Override
+    public Optional<List<String>> devShell(String spec, boolean terminal) {
+        return client().listContainersCmd().withLabelFilter(scoped(Map.of(Labels.SPEC, spec, Labels.MANAGED, "true")))
+                .exec().stream()
+                .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
+                        .anyMatch(n -> n.matches("/galley-" + Labels.DEV_BUILD + ".*-builder")))
+                .max(Comparator.comparing(com.github.dockerjava.api.model.Container::getCreated))
+                .map(c -> List.of("docker", "exec", terminal ? "-it" : "-i", c.getId().substring(0, 12), "sh", "-c",
+                        "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"));
+    }
+
     /** The spec's repository ({@code builders.docker.repository}, else galley/<name>), under the namespace. */
     String repository(ImageSpec spec) {
         ImageSpec.Docker d = settings(spec);

@@ -2,7 +2,6 @@ package org.galley.targets.docker;
 
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import org.testcontainers.containers.GenericContainer;
 
 /**
  * Boots the candidate image as a fresh container on the build network and makes it the
@@ -23,16 +22,21 @@ final class FirstBootStage implements Stage {
     }
 
     @Override
-    public void run(BuildContext ctx) {
+    public void run(BuildContext ctx) throws java.io.IOException {
         ctx.listener.info("booting candidate " + ctx.artifact().name());
-        GenericContainer<?> c = machines.machine(ctx, ctx.artifact().id(), "candidate", true);
-        candidate = machines.start(ctx, c, "candidate");
+        Machines.Started c = machines.start(ctx, ctx.artifact().id(), "candidate", true);
+        candidate = c.id();
+        c.ready(ctx);
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
         // A start cut short by an interrupt has no id yet, but its container may exist: remove it
         // by name, or the candidate image it runs could not be removed after it.
-        machines.remove(ctx, candidate != null ? candidate : Machines.containerName(ctx, "candidate"), "candidate");
+        String c = candidate != null ? candidate : Machines.containerName(ctx, "candidate");
+        // After a bake the image stays, so the container goes while the builder and its services go
+        // too (the provision stage's cleanup waits for all); otherwise it must be gone before its image.
+        if (outcome == Outcome.SUCCEEDED) machines.removeSoon(ctx, c, "candidate");
+        else machines.remove(ctx, c, "candidate");
     }
 }

@@ -1,15 +1,11 @@
 package org.galley.targets.docker;
 
-import java.time.Duration;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.galley.imagespec.ImageSpec;
 import org.galley.recipes.Secrets;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.Transferable;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The build network's own DNS, and optionally the smart host, in one container.
@@ -26,36 +22,27 @@ final class NetworkServices {
     static final String CERTIFICATE = "/etc/postfix/galley-smtpd.pem";
     private static final String TLS_KEY = "/etc/postfix/galley-smtpd.key";
 
-    private NetworkServices() {}
+    /** What the container prints once it answers: postfix's master, or the DNS-only script. */
+    static final Pattern READY = Pattern.compile("daemon started|galley-dns-ready");
 
-    static GenericContainer<?> create(ImageSpec.Docker d, Network network, Map<String, String> labels, String buildId) {
-        return create(d, network, labels, buildId, null);
-    }
+    private NetworkServices() {}
 
     /**
      * @param secrets resolves the password of {@code d.smartHostLogin()}; it reaches the container as a
      *                0600 file through the Docker API, never in its command, environment or labels
      */
-    static GenericContainer<?> create(ImageSpec.Docker d, Network network, Map<String, String> labels, String buildId,
-                                      Secrets.SecretResolver secrets) {
-        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(d.servicesImage()))
-                .withNetwork(network)
-                .withLabels(labels)
-                .withCreateContainerCmdModifier(cmd -> cmd.withName("galley-" + buildId + "-services")
-                        .withHostName(d.smartHost() != null ? d.smartHost() : "dns.galley.test"))
-                .withCommand("/bin/sh", "-c", script(d));
+    static Containers.Plan plan(ImageSpec.Docker d, String network, Map<String, String> labels, String buildId,
+                                Secrets.SecretResolver secrets) {
+        Map<String, Containers.File> files = Map.of();
         if (d.smartHost() != null && d.smartHostLogin() != null && secrets != null) {
             ImageSpec.SmartHostLogin login = d.smartHostLogin();
-            c.withCopyToContainer(Transferable.of(login.user() + "\n" + secrets.resolve(login.password()) + "\n", 0600),
-                    LOGIN_FILE);
+            files = Map.of(LOGIN_FILE, new Containers.File(login.user() + "\n" + secrets.resolve(login.password()) + "\n",
+                    0600));
         }
-        if (d.smartHost() != null) {
-            c.withNetworkAliases(d.smartHost())
-                    .waitingFor(Wait.forLogMessage(".*daemon started.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
-        } else {
-            c.waitingFor(Wait.forLogMessage(".*galley-dns-ready.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
-        }
-        return c;
+        return new Containers.Plan(d.servicesImage(), "galley-" + buildId + "-services",
+                d.smartHost() != null ? d.smartHost() : "dns.galley.test", labels, network,
+                d.smartHost() != null ? List.of(d.smartHost()) : List.of(), null, List.of("/bin/sh", "-c", script(d)),
+                false, files);
     }
 
     static String script(ImageSpec.Docker d) {
@@ -66,12 +53,15 @@ final class NetworkServices {
         List<String> nets = d.relayNetworks();
         String mynetworks = nets.isEmpty() ? "mynetworks_style=subnet" : "mynetworks=" + String.join(" ", nets);
         // Debian's main.cf sets mynetworks to loopback, which would win over mynetworks_style: drop it.
+        // Postfix waits until main.cf is two seconds old before any of its programs reads it:
+        // the files just written are dated back.
         return "set -e; " + ip + " " + dns + (nets.isEmpty() ? " postconf -X mynetworks;" : "")
                 + " postconf -e 'myhostname=" + d.smartHost() + "' 'mydestination=' '" + mynetworks + "'"
                 + " 'inet_interfaces=all' 'inet_protocols=ipv4' 'defer_transports=smtp' 'maillog_file=/dev/stdout'"
                 + " 'smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination'"
                 + " 'disable_dns_lookups=yes' 'smtp_dns_support_level=disabled';"
                 + (d.smartHostLogin() != null ? submission(d.smartHost()) : "")
+                + " touch -d '-1 min' /etc/postfix/main.cf /etc/postfix/master.cf || true;"
                 + " exec postfix start-fg";
     }
 
@@ -103,9 +93,9 @@ final class NetworkServices {
     }
 
     /** The container's address on the build network, for the builder's DNS setting. */
-    static String address(GenericContainer<?> c, Network network) {
-        return c.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
-                .filter(n -> network.getId().equals(n.getNetworkID())).map(n -> n.getIpAddress()).findFirst()
+    static String address(InspectContainerResponse info, String networkId) {
+        return info.getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> networkId.equals(n.getNetworkID())).map(n -> n.getIpAddress()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("services container has no address on the build network"));
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
@@ -102,9 +101,7 @@ public final class SshTarget implements Target {
     private static KeyProvider identity(ImageSpec.Ssh s) throws IOException {
         Path file = s.identityFile() != null ? Path.of(s.identityFile().replaceFirst("^~", System.getProperty("user.home")))
                 : defaultIdentity();
-        try (SSHClient keys = new SSHClient()) {
-            return keys.loadKeys(file.toString());
-        }
+        return SshRemote.loadKey(file);
     }
 
     private static Path defaultIdentity() {

@@ -8,12 +8,10 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.transport.Become;
 import org.galley.yaml.Location;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 
 /**
- * The dry run's smart host gets its login password as a file copied in through the Docker API:
- * never in the container's command, environment or labels, which `docker inspect` shows anyone.
+ * The dry run's smart host gets its login password as a 0600 file copied in through the Docker
+ * API: never in the container's command, environment or labels, which `docker inspect` shows anyone.
  */
 class SmartHostLoginTest {
     private static final String PASSWORD = "BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF";
@@ -24,14 +22,15 @@ class SmartHostLoginTest {
                 "galley/postfix:bookworm", "smtp.internalsapsailing.com", List.of(), null,
                 new ImageSpec.SmartHostLogin("AKIAIOSFODNN7EXAMPLE", "env:SMART_HOST_PASSWORD", Location.of("test")));
         // Never started: nothing is created, only the container's definition is looked at.
-        try (Network network = Network.newNetwork()) {
-            GenericContainer<?> c = NetworkServices.create(d, network, Map.of("purpose", "test"), "login-test",
-                    source -> source.equals("env:SMART_HOST_PASSWORD") ? PASSWORD : null);
+        Containers.Plan c = NetworkServices.plan(d, "galley-login-test", Map.of("purpose", "test"), "login-test",
+                source -> source.equals("env:SMART_HOST_PASSWORD") ? PASSWORD : null);
 
-            String inspectable = String.join(" ", c.getCommandParts()) + c.getEnvMap() + c.getLabels();
-            assertThat(inspectable).doesNotContain(PASSWORD).contains("saslpasswd2 -p", "smtpd_tls_auth_only=yes",
-                    "smtpd_tls_security_level=encrypt", NetworkServices.LOGIN_FILE);
-        }
+        String inspectable = String.join(" ", c.cmd()) + c.labels() + c.name() + c.hostName();
+        assertThat(inspectable).doesNotContain(PASSWORD).contains("saslpasswd2 -p", "smtpd_tls_auth_only=yes",
+                "smtpd_tls_security_level=encrypt", NetworkServices.LOGIN_FILE);
+        assertThat(c.files()).containsOnlyKeys(NetworkServices.LOGIN_FILE);
+        assertThat(c.files().get(NetworkServices.LOGIN_FILE).mode()).isEqualTo(0600);
+        assertThat(c.files().get(NetworkServices.LOGIN_FILE).content()).contains(PASSWORD);
     }
 
     @Test
