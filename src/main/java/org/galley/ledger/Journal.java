@@ -36,15 +36,17 @@ public final class Journal {
     private final Path keyFile;
     private final Map<String, String> header;
     private final List<Resource> resources;
+    private final List<Resource> recorded;
     private final Map<String, Map<String, String>> state;
     private final Map<String, String> stages;
     private final String end;
     private final Set<String> kept;
 
     private Journal(String buildId, Path keyFile, Map<String, String> header, List<Resource> resources,
-                    Map<String, Map<String, String>> state, Map<String, String> stages, String end,
-                    Set<String> kept) {
+                    List<Resource> recorded, Map<String, Map<String, String>> state, Map<String, String> stages,
+                    String end, Set<String> kept) {
         this.kept = kept;
+        this.recorded = recorded;
         this.buildId = buildId;
         this.keyFile = keyFile;
         this.header = header;
@@ -149,7 +151,7 @@ public final class Journal {
         }
         List<Resource> outstanding = resources.stream()
                 .filter(r -> r.id() == null || !gone.contains(r.kind() + "/" + r.id())).toList();
-        return new Journal(buildId, keyFile, header, outstanding, state, stages, end, kept);
+        return new Journal(buildId, keyFile, header, outstanding, List.copyOf(resources), state, stages, end, kept);
     }
 
     private static Map<String, String> attrs(JsonNode n) {
@@ -174,6 +176,11 @@ public final class Journal {
     /** Resources neither kept (outputs) nor recorded as removed, in creation order. */
     public List<Resource> outstanding() {
         return resources;
+    }
+
+    /** Every resource the build recorded, outstanding, kept or removed, in creation order. */
+    public List<Resource> recorded() {
+        return recorded;
     }
 
     /** Ids of the build's outputs, which no sweep may touch. */

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.ec2.model.Reservation;
 /**
  * Removes what a dead EC2 build left, region by region: the resources in its journal (by
  * id, or by the name or client token of an intent whose id never arrived), then anything
- * tagged with its build id that is not one of its kept outputs. Instances go first (they
+ * tagged with its build id that is not one of its released outputs (kept in the journal and
+ * tagged complete). Instances go first (they
  * hold the group and the volumes), images before their snapshots, the group last.
  */
 public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
@@ -119,7 +120,8 @@ public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
     @Override
     public List<String> sweep(Journal j) {
         Set<String> regions = new LinkedHashSet<>();
-        j.outstanding().forEach(r -> {
+        // Kept outputs count too: one left unreleased (no complete tag) is swept like the rest.
+        j.recorded().forEach(r -> {
             if (r.attr("region") != null) regions.add(r.attr("region"));
         });
         List<String> removed = new ArrayList<>();
@@ -132,12 +134,12 @@ public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
                 removed.add("instance " + id);
             }
             for (Image i : ec2.describeImages(q -> q.owners("self").filters(byBuild)).images()) {
-                if (j.kept(i.imageId())) continue;
+                if (j.kept(i.imageId()) && released(i.tags())) continue;
                 res.deregister(i.imageId());
                 removed.add("image " + i.imageId());
             }
             for (var s : ec2.describeSnapshots(q -> q.ownerIds("self").filters(byBuild)).snapshots()) {
-                if (j.kept(s.snapshotId())) continue;
+                if (j.kept(s.snapshotId()) && released(s.tags())) continue;
                 res.deleteSnapshot(s.snapshotId());
                 removed.add("snapshot " + s.snapshotId());
             }
@@ -155,6 +157,14 @@ public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /**
+     * A kept output counts as released only once promote tagged it complete: a build killed
+     * between marking its images kept and tagging them left candidates, which go.
+     */
+    private static boolean released(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
+        return tags.stream().anyMatch(t -> Ec2Tags.COMPLETE.equals(t.key()) && "true".equals(t.value()));
     }
 
     /** Live instances tagged with the build id (tags are applied by RunInstances itself). */

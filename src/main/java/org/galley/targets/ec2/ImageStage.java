@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Snapshot: removes galley's login key from the builder, stops it, creates the AMI, tags
- * it and its snapshots, marks it (IMDSv2, deprecation) and starts its copies, which the
- * first boot's verification then overlaps. Cleanup deregisters
+ * Snapshot: removes galley's login key from the builder, stops it, creates the AMI, starts
+ * its copies as soon as it is available (the first boot's verification then overlaps them),
+ * and tags it and its snapshots and marks it (IMDSv2, deprecation) while they begin. Cleanup deregisters
  * every image made (and deletes its snapshots) unless the build succeeded; on success it
  * marks them complete, the tag that fingerprint skips and prune look for.
  */
@@ -70,14 +70,15 @@ final class ImageStage implements Stage {
         ctx.phase("snapshot", Duration.between(t0, Instant.now()));
         Instant deprecateAt = e.hardening().deprecateAfter() == null ? null
                 : Instant.now().plus(e.hardening().deprecateAfter()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        // The copies start first: they are the critical path, and each copy is tagged and marked on its own.
+        copies = new ImageCopies(target, ctx, images);
+        copies.start(e, imageId, name, tags, deprecateAt);
         Fanout.all(target.calls(), List.of(() -> tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags),
                 () -> Hardening.apply(target, ctx, name(), target.clients().ec2(), imageId, e.hardening(), deprecateAt)));
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
         labels.put("ami:" + home, imageId);
         ctx.artifact(new Artifact(imageId, name, labels));
         ctx.listener.info("candidate image " + imageId + " available in " + home);
-        copies = new ImageCopies(target, ctx, images);
-        copies.start(e, imageId, name, tags, deprecateAt);
     }
 
     /** The copies started from the candidate, for the promote stage to await and share. */

@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * Releases the verified candidate: awaits its copies (started by the snapshot stage), grants
  * launch permissions, then tags every image and snapshot complete and drops the candidate
  * tag, each region at once; deregistration protection comes last, when the spec asks for it.
- * The ledger marks them kept before they are tagged, so a crash in between leaves an
- * unfinished image that cleanup removes, never a released one.
+ * The ledger marks them kept before they are tagged, so a crash after the tagging never
+ * loses a released image to cleanup; a crash before it leaves kept images without the
+ * complete tag, which cleanup removes as unfinished.
  */
 final class PromoteStage implements Stage {
     private final Ec2Target target;

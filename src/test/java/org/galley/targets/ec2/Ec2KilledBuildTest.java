@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.galley.cli.Main;
 import org.galley.ledger.Journal;
+import org.galley.ledger.Ledger;
 import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ChildGalley;
 import org.galley.testing.MotoServer;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * galley build --target ec2 in a child JVM, SIGKILLed at random moments, then galley
@@ -115,6 +119,42 @@ class Ec2KilledBuildTest {
             }
             assertThat(Journal.all(dir.resolve("ledger")).stream().map(Journal::read).map(Journal::buildId)
                     .filter(killed::contains)).as("journals of killed builds: " + context).isEmpty();
+        }
+    }
+
+    /**
+     * The moment between promote marking its image kept in the journal and tagging it complete,
+     * which the random kills above hit only now and then: cleanup removes the unreleased image.
+     */
+    @Test
+    void buildKilledAfterKeepingItsImageButBeforeTaggingItCompleteLeavesNoImageAfterCleanup() {
+        String buildId = "20261201-000000-keptcd";
+        List<Tag> tags = List.of(Tag.builder().key(Ec2Tags.MANAGED).value("true").build(),
+                Tag.builder().key(Ec2Tags.BUILD_ID).value(buildId).build(),
+                Tag.builder().key(Ec2Tags.CANDIDATE).value("true").build());
+        try (Ec2Client ec2 = client(REGION)) {
+            String builder = ec2.runInstances(r -> r.imageId(sourceAmi()).minCount(1).maxCount(1)
+                    .instanceType("t3.micro")).instances().get(0).instanceId();
+            String image = ec2.createImage(r -> r.instanceId(builder).name("kept candidate " + buildId)
+                    .description("galley moto-test build " + buildId)
+                    .tagSpecifications(Ec2Tags.on(ResourceType.IMAGE, tags))).imageId();
+            ec2.terminateInstances(r -> r.instanceIds(builder));
+            List<String> snapshots = Ec2Resources.snapshots(ec2.describeImages(r -> r.imageIds(image)).images().get(0));
+            ec2.createTags(r -> r.resources(snapshots).tags(tags));
+            try (Ledger ledger = Ledger.create(dir.resolve("ledger"), buildId, Map.of("target", "ec2", "spec", "moto-test"))) {
+                ledger.created(Ec2Reclaimer.IMAGE, image, Map.of("region", REGION));
+                snapshots.forEach(s -> ledger.created(Ec2Reclaimer.SNAPSHOT, s, Map.of("region", REGION, "image", image)));
+                ledger.kept(Ec2Reclaimer.IMAGE, image);
+                snapshots.forEach(s -> ledger.kept(Ec2Reclaimer.SNAPSHOT, s));
+            }
+
+            StringWriter out = new StringWriter();
+            int code = Main.run(new PrintWriter(out), new PrintWriter(out), "cleanup", "--target", "ec2",
+                    "--endpoint-url", MotoServer.endpoint(), "--region", REGION, "--poll-interval-ms", "20",
+                    "--ledger-dir", dir.resolve("ledger").toString());
+
+            assertThat(code).as(out.toString()).isZero();
+            assertNothingOf(ec2, buildId, out.toString());
         }
     }
 
