@@ -9,12 +9,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.galley.targets.Labels;
+import org.galley.testing.ChildGalley;
 import org.galley.testing.DockerGuard;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
@@ -69,9 +71,8 @@ class DevSessionTest {
     }
 
     private Process galley(Path spec, String... more) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main", "dev", spec.toString(),
+        List<String> cmd = new java.util.ArrayList<>(ChildGalley.command());
+        cmd.addAll(List.of("dev", spec.toString(),
                 "--no-color", "--log-dir", dir.resolve("logs").toString(), "--ledger-dir", dir.resolve("ledger").toString()));
         cmd.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
@@ -124,8 +125,11 @@ class DevSessionTest {
             assertThat(String.join("\n", start)).contains("changed   greeting / set the greeting")
                     .contains("changed   greeting / another step").contains("1 of 1 checks passed");
 
+            // Saved the way editors save, by renaming a new file over it: one event, never a half-written file.
             Path recipe = dir.resolve("recipes/greeting.yaml");
-            Files.writeString(recipe, Files.readString(recipe).replace("greeting=hello", "greeting=bonjour"));
+            Path saved = Files.writeString(dir.resolve("recipes/.greeting.yaml.swp"),
+                    Files.readString(recipe).replace("greeting=hello", "greeting=bonjour"));
+            Files.move(saved, recipe, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             List<String> iteration = until(out, "iteration 1: 1 step re-applied", all);
 
             assertThat(iteration).anyMatch(l -> l.contains("changed: greeting / set the greeting"))
@@ -147,13 +151,14 @@ class DevSessionTest {
             assertThat(session.waitFor(60, TimeUnit.SECONDS)).as(all.toString()).isTrue();
             assertThat(session.exitValue()).as(all.toString()).isZero();
             assertThat(all).contains("everything it made was removed");
-        } finally {
-            session.destroyForcibly();
-            if (buildId != null) {
-                DockerResources.assertNothingLabelled(Labels.BUILD_ID, buildId);
-            }
+            DockerResources.assertNothingLabelled(Labels.BUILD_ID, buildId);
             assertThat(DockerResources.containers(Labels.SPEC, "galley-test-dev")).isEmpty();
             assertThat(DockerResources.images(Labels.SPEC, "galley-test-dev")).isEmpty();
+        } finally {
+            // A session that failed the test is killed; its journal lets cleanup remove what it made.
+            session.destroyForcibly();
+            session.waitFor(30, TimeUnit.SECONDS);
+            CliRun.of("cleanup", "--target", "docker", "--ledger-dir", dir.resolve("ledger").toString());
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
+import org.galley.testing.ChildGalley;
 import org.galley.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,12 +57,11 @@ class SignalsTest {
         final long started = System.nanoTime();
 
         GalleyProcess(Path dir, Path spec) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main",
-                    "build", spec.toString(), "--target", "docker", "--force", "--docker-namespace",
+            List<String> cmd = new ArrayList<>(ChildGalley.command());
+            cmd.addAll(List.of("build", spec.toString(), "--target", "docker", "--force", "--docker-namespace",
                     TestNamespace.NAME,
-                    "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString());
+                    "--manifest", dir.resolve("manifest.json").toString(), "--log-dir", dir.resolve("logs").toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
             pb.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
             process = pb.start();

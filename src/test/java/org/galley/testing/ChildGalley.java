@@ -22,11 +22,34 @@ public final class ChildGalley {
         this.output = output;
     }
 
-    /** The command line that starts galley's CLI on the test's classpath, without galley's arguments. */
+    /**
+     * The command line that starts galley's CLI on the test's classpath, without galley's arguments.
+     * A suite started as a background job of a shell without job control inherits SIGINT ignored,
+     * and so would galley, which then rightly ignores Ctrl-C: the child gets SIGINT's default back
+     * first, so the tests that send it one test galley rather than how the suite was started.
+     */
     public static List<String> command() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (ignoresSigint()) {
+            cmd.addAll(List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                    + " os.execv(sys.argv[1], sys.argv[1:])"));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main");
+                "-cp", System.getProperty("java.class.path"), "org.galley.cli.Main"));
+        return cmd;
+    }
+
+    /** Whether this JVM was started with SIGINT (signal 2) ignored: its bit in /proc/self/status's SigIgn mask. */
+    static boolean ignoresSigint() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0b10) != 0;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: nothing to restore
+        }
+        return false;
     }
 
     public static ChildGalley start(Path workDir, String... args) throws IOException {
