@@ -146,7 +146,7 @@ class DevSessionTest {
                     .contains("greeting=bonjour");
             assertThat(shell.exitValue()).isZero();
 
-            new ProcessBuilder("kill", "-INT", Long.toString(session.pid())).start().waitFor();
+            ChildGalley.signal(session, "INT");
             until(out, "dev session ended", all);
             assertThat(session.waitFor(60, TimeUnit.SECONDS)).as(all.toString()).isTrue();
             assertThat(session.exitValue()).as(all.toString()).isZero();

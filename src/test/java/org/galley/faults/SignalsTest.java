@@ -84,7 +84,7 @@ class SignalsTest {
 
         /** kill(1) rather than Process.destroy(), which also closes the pipes and so loses galley's last words. */
         void signal(String sig) throws IOException, InterruptedException {
-            new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor();
+            ChildGalley.signal(process, sig);
         }
 
         int await() throws InterruptedException {

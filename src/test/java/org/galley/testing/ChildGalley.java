@@ -40,16 +40,35 @@ public final class ChildGalley {
         return cmd;
     }
 
-    /** Whether this JVM was started with SIGINT (signal 2) ignored: its bit in /proc/self/status's SigIgn mask. */
+    /** Whether this JVM was started with SIGINT ignored. */
     static boolean ignoresSigint() {
+        return ignoresSigint("self");
+    }
+
+    /** Whether process {@code pid} ignores SIGINT (signal 2): its bit in /proc/PID/status's SigIgn mask. */
+    private static boolean ignoresSigint(String pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0b10) != 0;
             }
         } catch (IOException | NumberFormatException e) {
-            // not Linux: nothing to restore
+            // not Linux, or the process has ended
         }
         return false;
+    }
+
+    /**
+     * kill(1) with {@code sig}, the way a terminal or CI would. A SIGINT waits (at most ten
+     * seconds) until the child has SIGINT's default back ({@link #command()}), so the signal is
+     * never lost in the moment before.
+     */
+    public static void signal(Process process, String sig) throws IOException, InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ("INT".equals(sig) && process.isAlive() && ignoresSigint(Long.toString(process.pid()))
+                && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor();
     }
 
     public static ChildGalley start(Path workDir, String... args) throws IOException {
