@@ -164,7 +164,7 @@ public final class Ec2Reclaimer implements Reclaimer, AutoCloseable {
      * between marking its images kept and tagging them left candidates, which go.
      */
     private static boolean released(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
-        return tags.stream().anyMatch(t -> Ec2Tags.COMPLETE.equals(t.key()) && "true".equals(t.value()));
+        return Ec2Tags.value(tags, Ec2Tags.COMPLETE).filter("true"::equals).isPresent();
     }
 
     /** Live instances tagged with the build id (tags are applied by RunInstances itself). */
