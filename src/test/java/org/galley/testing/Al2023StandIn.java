@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.galley.transport.HostKeys;
 import org.galley.transport.Shell;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -226,5 +229,30 @@ public final class Al2023StandIn implements AutoCloseable {
     @Override
     public void close() {
         container.stop();
+    }
+
+    /**
+     * One stand-in for every test of a class, started before the first and stopped after the
+     * last: {@code @RegisterExtension static final Al2023StandIn.PerClass instance = new PerClass();}.
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private Al2023StandIn standIn;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            standIn = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (standIn != null) standIn.close();
+            standIn = null;
+        }
+
+        /** The class's stand-in; only between its first and last test. */
+        public Al2023StandIn get() {
+            if (standIn == null) throw new IllegalStateException("the stand-in runs only while the class's tests do");
+            return standIn;
+        }
     }
 }

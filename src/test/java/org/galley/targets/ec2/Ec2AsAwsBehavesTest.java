@@ -57,7 +57,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     }
 
     private ImageSpec spec(String step, String check, String... extra) throws Exception {
-        return SpecLoader.load(org.galley.testing.Ec2TestBed.spec(dir, instance.address(), step, check, extra));
+        return SpecLoader.load(org.galley.testing.Ec2TestBed.spec(dir, standIn.get().address(), step, check, extra));
     }
 
     private static BuildResult bake(ImageSpec spec, Ec2Options options, BuildListener listener) {
@@ -71,23 +71,23 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
             throws Exception {
         ImageSpec spec = spec("install -m 600 /dev/null /etc/galley-root-only && id -u > /etc/galley-root-only",
                 "test \\\"$(cat /etc/galley-root-only)\\\" = 0");
-        Set<String> builderKeys = instance.keysOfNextInstance();
+        Set<String> builderKeys = standIn.get().keysOfNextInstance();
 
-        BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud()), BuildListener.NONE);
+        BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud()), BuildListener.NONE);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(spec.builders().ec2().login().user()).isEqualTo("ec2-user");
-        assertThat(instance.sh("stat -c '%U %a' /etc/galley-root-only").strip()).isEqualTo("root 600");
-        assertThat(instance.currentKeys()).as("the candidate booted with host keys of its own")
+        assertThat(standIn.get().sh("stat -c '%U %a' /etc/galley-root-only").strip()).isEqualTo("root 600");
+        assertThat(standIn.get().currentKeys()).as("the candidate booted with host keys of its own")
                 .doesNotContainAnyElementsOf(builderKeys);
-        assertThat(instance.latestAsked()).as("GetConsoleOutput asked for the latest output").isNotEmpty()
+        assertThat(standIn.get().latestAsked()).as("GetConsoleOutput asked for the latest output").isNotEmpty()
                 .containsOnly(true);
     }
 
     @Test
     void builderPinAppliesToTheBuilderOnlyAndTheCandidateIsTrustedFromItsOwnConsole() throws Exception {
         ImageSpec spec = spec("true", "true");
-        Set<String> builderKeys = instance.keysOfNextInstance();
+        Set<String> builderKeys = standIn.get().keysOfNextInstance();
         List<String> pinned = new CopyOnWriteArrayList<>();
         BuildListener listener = new BuildListener() {
             @Override
@@ -97,7 +97,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         };
 
         BuildResult r = bake(spec, options(Map.of(Ec2Options.BUILDER, builderKeys), new ApiRecorder(),
-                instance.cloud()), listener);
+                standIn.get().cloud()), listener);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(pinned).anyMatch(m -> m.contains("builder's host keys given with --ssh-host-key"))
@@ -117,7 +117,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
             }
         };
 
-        BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud(), notNitro), listener);
+        BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud(), notNitro), listener);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(said).anyMatch(m -> m.contains("cannot show its latest console output")
@@ -128,7 +128,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     void rootLoginRefusedByCloudInitFailsWithTheWayOut() throws Exception {
         ImageSpec spec = spec("true", "true", "ssh_user: root");
 
-        BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud()), BuildListener.NONE);
+        BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud()), BuildListener.NONE);
 
         assertThat(r.status()).isEqualTo(BuildResult.Status.FAILED);
         assertThat(r.failedStage()).isEqualTo("connect");
@@ -139,15 +139,15 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     void sudoThatAsksForAPasswordFailsTheFirstStepByName() throws Exception {
         ImageSpec spec = spec("true", "true");
         try {
-            instance.requireSudoPassword();
-            BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud()), BuildListener.NONE);
+            standIn.get().requireSudoPassword();
+            BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud()), BuildListener.NONE);
 
             assertThat(r.status()).isEqualTo(BuildResult.Status.FAILED);
             assertThat(r.failedStage()).isEqualTo("apply");
             assertThat(r.failedStep()).isEqualTo("marker / marker");
             assertThat(r.error()).contains("asks for a password", "NOPASSWD");
         } finally {
-            instance.allowSudoWithoutPassword();
+            standIn.get().allowSudoWithoutPassword();
         }
     }
 
@@ -166,7 +166,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
             }
         };
         BuildResult r;
-        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud(), lagging))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), standIn.get().cloud(), lagging))) {
             engine.set(new BuildEngine(ctrlC));
             r = engine.get().build(spec, target, new SecretStore(null), buildOptions());
         } finally {
@@ -183,7 +183,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         ImageSpec spec = spec("true", "true");
         Faults lost = new Faults().loseAnswerOf("RunInstances");
 
-        BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud(), lost), BuildListener.NONE);
+        BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud(), lost), BuildListener.NONE);
 
         assertThat(lost.injected("RunInstances")).isEqualTo(1);
         assertThat(r.status()).isEqualTo(BuildResult.Status.FAILED);
@@ -197,7 +197,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         Faults races = new Faults().failFirst("CreateImage", 1, "IncorrectInstanceState")
                 .failWhen("CreateTags", req -> isCopyTag((CreateTagsRequest) req), "InvalidAMIID.NotFound");
 
-        BuildResult r = bake(spec, options(new ApiRecorder(), instance.cloud(), races), BuildListener.NONE);
+        BuildResult r = bake(spec, options(new ApiRecorder(), standIn.get().cloud(), races), BuildListener.NONE);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(races.injected("CreateImage")).isEqualTo(1);
@@ -214,7 +214,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     @Test
     void builderGetsAPublicAddressByDefaultAndAPrivateBuildAdmitsTheVpcsRange() throws Exception {
         Requests publicRun = new Requests();
-        BuildResult r = bake(spec("true", "true"), options(new ApiRecorder(), instance.cloud(), publicRun),
+        BuildResult r = bake(spec("true", "true"), options(new ApiRecorder(), standIn.get().cloud(), publicRun),
                 BuildListener.NONE);
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(publicRun.of(RunInstancesRequest.class)).allSatisfy(run -> {
@@ -226,7 +226,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         Requests privateRun = new Requests();
         java.nio.file.Files.writeString(dir.resolve("spec.yaml"), java.nio.file.Files.readString(dir.resolve("spec.yaml"))
                 .replace("    ssh_cidr: 127.0.0.1/32\n", "    private_ip: true\n"));
-        r = bake(SpecLoader.load(dir.resolve("spec.yaml")), options(new ApiRecorder(), instance.cloud(), privateRun),
+        r = bake(SpecLoader.load(dir.resolve("spec.yaml")), options(new ApiRecorder(), standIn.get().cloud(), privateRun),
                 BuildListener.NONE);
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(privateRun.of(RunInstancesRequest.class)).allSatisfy(run ->
@@ -254,7 +254,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         Requests sent = new Requests();
 
         BuildResult r = bake(spec("true", "true", "subnet_tags: {\"galley:relay\": admitted}"),
-                options(new ApiRecorder(), instance.cloud(), sent), BuildListener.NONE);
+                options(new ApiRecorder(), standIn.get().cloud(), sent), BuildListener.NONE);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
         assertThat(sent.of(RunInstancesRequest.class)).allSatisfy(run ->
@@ -266,7 +266,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
         ImageSpec spec = spec("true", "true", "subnet_tags: {\"galley:relay\": nowhere}");
 
         TargetUnavailableException e = catchThrowableOfType(TargetUnavailableException.class,
-                () -> bake(spec, options(new ApiRecorder(), instance.cloud()), BuildListener.NONE));
+                () -> bake(spec, options(new ApiRecorder(), standIn.get().cloud()), BuildListener.NONE));
 
         assertThat(e).hasMessageContaining("no subnet in " + REGION + " is tagged galley:relay=nowhere");
     }
@@ -275,11 +275,11 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
     void rootVolumeDefaultsToTheSourceSnapshotAndASmallerOneIsBadInputBeforeLaunch() throws Exception {
         java.nio.file.Files.createDirectories(dir);
         Requests sent = new Requests();
-        org.galley.testing.Ec2TestBed.spec(dir, instance.address(), "true", "true");
+        org.galley.testing.Ec2TestBed.spec(dir, standIn.get().address(), "true", "true");
         String withoutSize = java.nio.file.Files.readString(dir.resolve("spec.yaml")).replace("    volume_size: 20\n", "");
         java.nio.file.Files.writeString(dir.resolve("spec.yaml"), withoutSize);
 
-        BuildResult r = bake(SpecLoader.load(dir.resolve("spec.yaml")), options(new ApiRecorder(), instance.cloud(), sent),
+        BuildResult r = bake(SpecLoader.load(dir.resolve("spec.yaml")), options(new ApiRecorder(), standIn.get().cloud(), sent),
                 BuildListener.NONE);
 
         assertThat(r.status()).as(r.error()).isEqualTo(BuildResult.Status.BAKED);
@@ -295,7 +295,7 @@ class Ec2AsAwsBehavesTest extends Ec2StandInTest {
                 "    instance_type: t3.micro\n    volume_size: " + (snapshotSize - 1) + "\n"));
         Requests refused = new Requests();
         SpecException e = catchThrowableOfType(SpecException.class, () -> bake(SpecLoader.load(dir.resolve("spec.yaml")),
-                options(new ApiRecorder(), instance.cloud(), refused), BuildListener.NONE));
+                options(new ApiRecorder(), standIn.get().cloud(), refused), BuildListener.NONE));
         int line = java.nio.file.Files.readAllLines(dir.resolve("spec.yaml")).indexOf("    volume_size: " + (snapshotSize - 1)) + 1;
         assertThat(e.problems()).singleElement().satisfies(p -> {
             assertThat(p.at().line()).isEqualTo(line);

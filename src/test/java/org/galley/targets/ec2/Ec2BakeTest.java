@@ -15,10 +15,9 @@ import org.galley.pipeline.BuildListener;
 import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -27,26 +26,17 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 /** A whole bake against moto, with a local sshd container standing in for the instance. */
 @ExtendWith(MotoServer.class)
 class Ec2BakeTest {
-    static Al2023StandIn instance;
+    @RegisterExtension
+    static final Al2023StandIn.PerClass standIn = new Al2023StandIn.PerClass();
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startStandIn() throws Exception {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
-
     static String address() {
-        return instance.address();
+        return standIn.get().address();
     }
 
     static BuildResult bake(ImageSpec spec, BuildListener listener, ApiRecorder recorder) {
-        try (Ec2Target target = new Ec2Target(options(recorder, instance.cloud()))) {
+        try (Ec2Target target = new Ec2Target(options(recorder, standIn.get().cloud()))) {
             return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
         }
     }
@@ -71,7 +61,7 @@ class Ec2BakeTest {
                                         software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
                 if (context.request() instanceof software.amazon.awssdk.services.ec2.model.CreateImageRequest) {
                     try {
-                        keysAtImage.set(instance.sh("cat /root/.ssh/authorized_keys /home/ec2-user/.ssh/authorized_keys"));
+                        keysAtImage.set(standIn.get().sh("cat /root/.ssh/authorized_keys /home/ec2-user/.ssh/authorized_keys"));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -79,7 +69,7 @@ class Ec2BakeTest {
             }
         };
         BuildResult r;
-        try (Ec2Target target = new Ec2Target(options(calls, instance.cloud(), peek))) {
+        try (Ec2Target target = new Ec2Target(options(calls, standIn.get().cloud(), peek))) {
             r = new BuildEngine(BuildListener.NONE).build(spec, target, new SecretStore(null), buildOptions());
         }
 
@@ -200,7 +190,7 @@ class Ec2BakeTest {
                 warnings.add(message);
             }
         };
-        Ec2Options o = options(new ApiRecorder(), instance.cloudWithSilentConsoles());
+        Ec2Options o = options(new ApiRecorder(), standIn.get().cloudWithSilentConsoles());
         o = o.withHostKeys(Ec2Options.HostKeyPolicy.ACCEPT_NEW_WITH_WARNING, Map.of());
         BuildResult r;
         try (Ec2Target target = new Ec2Target(o)) {
@@ -213,7 +203,7 @@ class Ec2BakeTest {
     @Test
     void strictPolicyRefusesToConnectWithoutConsoleFingerprints() throws Exception {
         ImageSpec spec = spec();
-        Ec2Options o = options(new ApiRecorder(), instance.cloudWithSilentConsoles())
+        Ec2Options o = options(new ApiRecorder(), standIn.get().cloudWithSilentConsoles())
                 .withPacing(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(300));
         BuildResult r;
         try (Ec2Target target = new Ec2Target(o)) {

@@ -41,7 +41,7 @@ class Ec2BuilderOptionsTest extends Ec2StandInTest {
 
     @Test
     void spotFallsBackToTheNextInstanceTypeWhenTheFirstHasNoCapacityAndImagesWithoutStopping() throws Exception {
-        Path file = spec(dir, instance.address(), "true", "true", "spot: true");
+        Path file = spec(dir, standIn.get().address(), "true", "true", "spot: true");
         Files.writeString(file, Files.readString(file).replace("    instance_type: t3.micro\n",
                 "    instance_types: [t3.micro, t3a.micro]\n"));
         Faults noCapacity = new Faults().failWhen("RunInstances",
@@ -70,7 +70,7 @@ class Ec2BuilderOptionsTest extends Ec2StandInTest {
 
     @Test
     void instanceTypeIsChosenByTheSourceImagesArchitecture() throws Exception {
-        Path file = spec(dir, instance.address(), "true", "true");
+        Path file = spec(dir, standIn.get().address(), "true", "true");
         String text = Files.readString(file).replace("al2023-ami-kernel-default-x86_64", "al2023-ami-kernel-default-arm64");
         Files.writeString(file, text.replace("    instance_type: t3.micro\n",
                 "    instance_type: {x86_64: t3.micro, arm64: t4g.micro}\n"));
@@ -104,7 +104,7 @@ class Ec2BuilderOptionsTest extends Ec2StandInTest {
                     .groupId();
         }
         createInstanceProfile("image-builder");
-        ImageSpec spec = SpecLoader.load(spec(dir, instance.address(), "true", "true", "vpc_tags: {Name: builders}",
+        ImageSpec spec = SpecLoader.load(spec(dir, standIn.get().address(), "true", "true", "vpc_tags: {Name: builders}",
                 "security_group_ids: [" + group + "]", "iam_instance_profile: image-builder",
                 "run_tags: {team: sailing, Name: mine}"));
         ApiRecorder calls = new ApiRecorder();
@@ -154,7 +154,7 @@ class Ec2BuilderOptionsTest extends Ec2StandInTest {
             String other = ec2.createVpc(q -> q.cidrBlock("10.43.0.0/16")).vpc().vpcId();
             group = ec2.createSecurityGroup(q -> q.vpcId(other).groupName("elsewhere").description("x")).groupId();
         }
-        ImageSpec spec = SpecLoader.load(spec(dir, instance.address(), "true", "true", "security_group_ids: [" + group + "]"));
+        ImageSpec spec = SpecLoader.load(spec(dir, standIn.get().address(), "true", "true", "security_group_ids: [" + group + "]"));
 
         SpecException e = catchThrowableOfType(SpecException.class, () -> bake(spec, new ApiRecorder(), BuildListener.NONE));
 

@@ -68,7 +68,7 @@ class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
     void secretBearingImageIsBakedFromAnEncryptedRootVolumeAndCopiedEncryptedWithEachRegionsKey() throws Exception {
         String home = kmsKey(REGION);
         String central = kmsKey("eu-central-1");
-        ImageSpec spec = SpecLoader.load(secretSpec(dir, instance.address(), "kms_key_id: " + home,
+        ImageSpec spec = SpecLoader.load(secretSpec(dir, standIn.get().address(), "kms_key_id: " + home,
                 "copy_to_regions: [eu-central-1]", "region_kms_key_ids: {eu-central-1: \"" + central + "\"}"));
         assertThat(spec.builders().ec2().encryption().secretFiles()).containsExactly("secret-file (/etc/galley-test-credentials)");
         List<Volume> root = new CopyOnWriteArrayList<>();
@@ -90,12 +90,12 @@ class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
             assertThat(copy.param("KmsKeyId")).isEqualTo(central);
         });
         assertThat(MotoRequest.of(sent, "DescribeKey")).hasSize(2);
-        assertThat(instance.sh("stat -c %a /etc/galley-test-credentials").strip()).isEqualTo("600");
+        assertThat(standIn.get().sh("stat -c %a /etc/galley-test-credentials").strip()).isEqualTo("600");
     }
 
     @Test
     void everyImageAndCopyIsMarkedImdsV2OnlyDeprecatedOnOneDateAndProtectedWhenAsked() throws Exception {
-        ImageSpec spec = SpecLoader.load(spec(dir, instance.address(), "true", "true", "copy_to_regions: [eu-central-1]",
+        ImageSpec spec = SpecLoader.load(spec(dir, standIn.get().address(), "true", "true", "copy_to_regions: [eu-central-1]",
                 "deprecate_after: 30d", "deregistration_protection: true"));
         Instant before = Instant.now();
 
@@ -117,7 +117,7 @@ class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
 
     @Test
     void encryptFalseOnASecretBearingImageLaunchesUnencryptedAndWarns() throws Exception {
-        ImageSpec spec = SpecLoader.load(secretSpec(dir, instance.address(), "encrypt: false"));
+        ImageSpec spec = SpecLoader.load(secretSpec(dir, standIn.get().address(), "encrypt: false"));
         List<String> warnings = new CopyOnWriteArrayList<>();
         BuildListener listener = new BuildListener() {
             @Override
@@ -143,7 +143,7 @@ class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
                 {"encrypt: true", "public"}}) {
             Path d = Files.createDirectories(dir.resolve("case" + c[0].hashCode() + c[1].hashCode()));
             String share = c[1].equals("public") ? "launch_permissions: [all]" : "launch_permissions: ['123456789012']";
-            Path specFile = secretSpec(d, instance.address(), c[0], share);
+            Path specFile = secretSpec(d, standIn.get().address(), c[0], share);
             int line = Files.readAllLines(specFile).indexOf("    " + share) + 1;
             StringWriter err = new StringWriter();
 
@@ -168,7 +168,7 @@ class Ec2EncryptionAndHardeningTest extends Ec2StandInTest {
                         .toBuilder().keyManager(KeyManagerType.AWS).build()).build() : context.response();
             }
         };
-        ImageSpec spec = SpecLoader.load(spec(dir, instance.address(), "true", "true", "kms_key_id: " + key,
+        ImageSpec spec = SpecLoader.load(spec(dir, standIn.get().address(), "true", "true", "kms_key_id: " + key,
                 "launch_permissions: ['123456789012']"));
 
         SpecException e = catchThrowableOfType(SpecException.class, () -> bake(spec, BuildListener.NONE, awsManaged));

@@ -17,12 +17,11 @@ import org.galley.testing.ApiRecorder;
 import org.galley.testing.Ec2TestBed;
 import org.galley.testing.Faults;
 import org.galley.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,19 +33,10 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 @ExtendWith(MotoServer.class)
 class Ec2FailureTest {
-    static Al2023StandIn instance;
+    @RegisterExtension
+    static final Al2023StandIn.PerClass standIn = new Al2023StandIn.PerClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startStandIn() throws Exception {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
 
     private long snapshotsBefore;
 
@@ -72,13 +62,13 @@ class Ec2FailureTest {
     private BuildResult bake(String address, String step, String check, Faults faults, BuildListener listener)
             throws Exception {
         ImageSpec spec = SpecLoader.load(Ec2TestBed.spec(dir, address, step, check));
-        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud(), faults))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), standIn.get().cloud(), faults))) {
             return new BuildEngine(listener).build(spec, target, new SecretStore(null), buildOptions());
         }
     }
 
     private static String standIn() {
-        return instance.address();
+        return standIn.get().address();
     }
 
     @ParameterizedTest(name = "{0} fails on {1}")
@@ -133,7 +123,7 @@ class Ec2FailureTest {
         };
         ImageSpec spec = SpecLoader.load(Ec2TestBed.spec(dir, standIn(), "true", "true"));
         BuildResult r;
-        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud()))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), standIn.get().cloud()))) {
             engine.set(new BuildEngine(ctrlC));
             r = engine.get().build(spec, target, new SecretStore(null), buildOptions());
         } finally {

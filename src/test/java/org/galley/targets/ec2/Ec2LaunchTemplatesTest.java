@@ -21,10 +21,9 @@ import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
 import org.galley.yaml.SpecException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -45,19 +44,10 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
  */
 @ExtendWith(MotoServer.class)
 class Ec2LaunchTemplatesTest {
-    static Al2023StandIn instance;
+    @RegisterExtension
+    static final Al2023StandIn.PerClass standIn = new Al2023StandIn.PerClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startStandIn() throws Exception {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
 
     /** Every request of the types the test looks at; optionally refuses one, as a failing EC2 would. */
     static final class Requests implements ExecutionInterceptor {
@@ -118,9 +108,9 @@ class Ec2LaunchTemplatesTest {
     }
 
     private BuildResult bake(Requests requests) throws Exception {
-        Path spec = spec(dir, instance.address(), "touch /etc/galley-marker", "test -f /etc/galley-marker",
+        Path spec = spec(dir, standIn.get().address(), "touch /etc/galley-marker", "test -f /etc/galley-marker",
                 "launch_templates: [galley-test-replicas-a, galley-test-replicas-b]");
-        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), instance.cloud(), requests))) {
+        try (Ec2Target target = new Ec2Target(options(new ApiRecorder(), standIn.get().cloud(), requests))) {
             return new BuildEngine(BuildListener.NONE).build(SpecLoader.load(spec), target, new SecretStore(null),
                     buildOptions());
         }

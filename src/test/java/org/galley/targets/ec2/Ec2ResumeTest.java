@@ -36,11 +36,11 @@ class Ec2ResumeTest extends Ec2StandInTest {
 
     @AfterEach
     void unfix() {
-        instance.sh("rm -f " + FIXED);
+        standIn.get().sh("rm -f " + FIXED);
     }
 
     private ImageSpec spec() throws Exception {
-        return SpecLoader.load(org.galley.testing.Ec2TestBed.spec(dir, instance.address(), "test -f " + FIXED,
+        return SpecLoader.load(org.galley.testing.Ec2TestBed.spec(dir, standIn.get().address(), "test -f " + FIXED,
                 "test -f " + FIXED));
     }
 
@@ -61,7 +61,7 @@ class Ec2ResumeTest extends Ec2StandInTest {
                 ? liveInstanceId() : null;
         assertThat(builder).as("the builder is kept").isNotNull();
 
-        instance.sh("touch " + FIXED);
+        standIn.get().sh("touch " + FIXED);
         BuildResult resumed = bake(spec, buildOptions().withLedger(ledger).withResume(failed.buildId()));
 
         assertThat(resumed.status()).as(resumed.error()).isEqualTo(BuildResult.Status.BAKED);
@@ -84,7 +84,7 @@ class Ec2ResumeTest extends Ec2StandInTest {
             asked.incrementAndGet();
             assertThat(stage).isEqualTo("apply");
             assertThat(b).isNotNull();
-            instance.sh("touch " + FIXED);
+            standIn.get().sh("touch " + FIXED);
             return FailurePrompt.Choice.RETRY;
         };
 

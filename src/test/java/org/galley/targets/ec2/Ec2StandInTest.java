@@ -14,10 +14,9 @@ import org.galley.pipeline.BuildListener;
 import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -27,17 +26,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 @ExtendWith(MotoServer.class)
 abstract class Ec2StandInTest {
-    static Al2023StandIn instance;
-
-    @BeforeAll
-    static void startStandIn() {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
+    @RegisterExtension
+    static final Al2023StandIn.PerClass standIn = new Al2023StandIn.PerClass();
 
     @AfterEach
     void nothingOfGalleysLeft() {
@@ -51,7 +41,7 @@ abstract class Ec2StandInTest {
     /** A bake with the stand-in's cloud, {@code calls} checking the IAM policy, and {@code more} observers. */
     static BuildResult bake(ImageSpec spec, BuildOptions o, BuildListener listener, ApiRecorder calls,
                             ExecutionInterceptor... more) {
-        List<ExecutionInterceptor> all = new ArrayList<>(List.of(calls, instance.cloud()));
+        List<ExecutionInterceptor> all = new ArrayList<>(List.of(calls, standIn.get().cloud()));
         all.addAll(List.of(more));
         try (Ec2Target target = new Ec2Target(options(all.toArray(ExecutionInterceptor[]::new)))) {
             return new BuildEngine(listener).build(spec, target, new SecretStore(null), o);

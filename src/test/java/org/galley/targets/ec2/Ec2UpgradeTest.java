@@ -17,10 +17,9 @@ import org.galley.pipeline.BuildListener;
 import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ApiRecorder;
 import org.galley.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -37,19 +36,10 @@ import software.amazon.awssdk.services.ec2.model.Image;
 @ExtendWith(MotoServer.class)
 class Ec2UpgradeTest {
     static final String TYPE = "upgrade-test-" + System.nanoTime();
-    static Al2023StandIn instance;
+    @RegisterExtension
+    static final Al2023StandIn.PerClass standIn = new Al2023StandIn.PerClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startStandIn() throws Exception {
-        instance = Al2023StandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        if (instance != null) instance.close();
-    }
 
     private Path spec(String type, String name, String version) throws Exception {
         Files.createDirectories(dir.resolve("recipes"));
@@ -70,12 +60,12 @@ class Ec2UpgradeTest {
                   name: "%s"
                   version: %s
                   tags: {image-type: %s}
-                """.formatted(REGION, instance.address(), type, SOURCE_SSM, name, version, type));
+                """.formatted(REGION, standIn.get().address(), type, SOURCE_SSM, name, version, type));
         return dir.resolve("spec.yaml");
     }
 
     private BuildResult bake(String type, String name, String version, ExecutionInterceptor... more) throws Exception {
-        List<ExecutionInterceptor> interceptors = new ArrayList<>(List.of(new ApiRecorder(), instance.cloud()));
+        List<ExecutionInterceptor> interceptors = new ArrayList<>(List.of(new ApiRecorder(), standIn.get().cloud()));
         interceptors.addAll(List.of(more));
         try (Ec2Target target = new Ec2Target(options(interceptors.toArray(ExecutionInterceptor[]::new)))) {
             return new BuildEngine(BuildListener.NONE).build(SpecLoader.load(spec(type, name, version)), target,
