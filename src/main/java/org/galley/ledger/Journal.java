@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,8 +22,11 @@ import java.util.stream.Stream;
 public final class Journal {
     static final String SUFFIX = ".jsonl";
 
-    /** One resource the build created or was about to create; {@code id} null when only the intent was written. */
-    public record Resource(String kind, String id, String key, Map<String, String> attrs) {
+    /**
+     * One resource the build created or was about to create; {@code id} null when only the
+     * intent was written. {@code at}: when its latest line was written (null if unreadable).
+     */
+    public record Resource(String kind, String id, String key, Map<String, String> attrs, Instant at) {
         public String attr(String name) {
             return attrs.get(name);
         }
@@ -125,7 +130,7 @@ public final class Journal {
                 case "begin" -> header.putAll(attrs);
                 case "intent" -> {
                     openIntent.put(kind, resources.size());
-                    resources.add(new Resource(kind, null, n.path("key").asText(), attrs));
+                    resources.add(new Resource(kind, null, n.path("key").asText(), attrs, at(n)));
                 }
                 case "created" -> {
                     String id = n.path("id").asText();
@@ -134,9 +139,9 @@ public final class Journal {
                         Resource intent = resources.get(at);
                         Map<String, String> merged = new LinkedHashMap<>(intent.attrs());
                         merged.putAll(attrs);
-                        resources.set(at, new Resource(kind, id, intent.key(), merged));
+                        resources.set(at, new Resource(kind, id, intent.key(), merged, at(n)));
                     } else {
-                        resources.add(new Resource(kind, id, null, attrs));
+                        resources.add(new Resource(kind, id, null, attrs, at(n)));
                     }
                 }
                 case "kept", "removed" -> {
@@ -152,6 +157,14 @@ public final class Journal {
         List<Resource> outstanding = resources.stream()
                 .filter(r -> r.id() == null || !gone.contains(r.kind() + "/" + r.id())).toList();
         return new Journal(buildId, keyFile, header, outstanding, List.copyOf(resources), state, stages, end, kept);
+    }
+
+    private static Instant at(JsonNode n) {
+        try {
+            return Instant.parse(n.path("ts").asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Map<String, String> attrs(JsonNode n) {

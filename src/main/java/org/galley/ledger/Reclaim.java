@@ -96,9 +96,11 @@ public final class Reclaim {
     }
 
     /**
-     * Recorded resources first; then the label or tag sweep, which also catches a create the
-     * dead process had in flight (the engine finishes it after the client died); then one
-     * more try for what failed the first time (a network still holding that container).
+     * Recorded resources first (a target's removal of one known only by its intent allows for
+     * a create the dead process had in flight, which the cloud or engine finishes after the
+     * client died); then the label or tag sweep, for a create whose intent and id were both
+     * lost; then one more try for what failed the first time (a network still holding that
+     * container).
      */
     private List<Found> reclaim(LedgerStore.Claim claim, Reclaimer r, boolean dryRun) {
         Journal j = claim.journal();

@@ -101,7 +101,7 @@ class DockerKilledBuildTest {
                     + child.output() + "\n--- journals\n" + journals + "\n--- cleanup\n" + cleanup;
             assertThat(cleanup.exit()).as(context).isZero();
             for (String id : killed) {
-                DockerResources.assertNothingLabelled(Labels.BUILD_ID, id);
+                DockerResources.assertNothingLabelled(Labels.BUILD_ID, id, context);
                 List<com.github.dockerjava.api.model.Image> images = DockerResources.images(Labels.BUILD_ID, id);
                 // Killed after promote gave the image its release tag, before the journal said the
                 // build succeeded: the image is verified and released, and cleanup rightly keeps it.

@@ -29,8 +29,13 @@ public final class DockerResources {
 
     /** The leak assertion: nothing carrying {@code label=value} is left, whatever kind it is. */
     public static void assertNothingLabelled(String label, String value) {
-        assertThat(containers(label, value)).as("containers labelled %s=%s", label, value).isEmpty();
-        assertThat(networks(label, value)).as("networks labelled %s=%s", label, value).isEmpty();
+        assertNothingLabelled(label, value, "");
+    }
+
+    /** As above, with what led to it (a failure shows it). */
+    public static void assertNothingLabelled(String label, String value, String context) {
+        assertThat(containers(label, value)).as("containers labelled %s=%s %s", label, value, context).isEmpty();
+        assertThat(networks(label, value)).as("networks labelled %s=%s %s", label, value, context).isEmpty();
     }
 
     /** Removes this test run's images with {@code label=value}; what the run did not make is never touched. */

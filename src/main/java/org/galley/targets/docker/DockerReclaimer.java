@@ -4,6 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +15,15 @@ import org.galley.targets.Labels;
 
 /**
  * Removes what a dead docker build left: the containers, images and network in its journal
- * (by id, or by name when only the intent was written), then anything else labelled with
- * its build id, except the images it kept as outputs.
+ * (by id, or by name when only the intent was written, once a create still in flight has
+ * had time to finish), then anything else labelled with its build id, except the images it
+ * kept as outputs.
  */
 public final class DockerReclaimer implements Reclaimer {
+    /** How long after its intent a create the engine received may still be finishing. */
+    static final Duration IN_FLIGHT = Duration.ofSeconds(10);
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(100);
+
     private final DockerClient client;
 
     public DockerReclaimer(DockerClient client) {
@@ -39,6 +46,7 @@ public final class DockerReclaimer implements Reclaimer {
 
     @Override
     public void remove(Journal journal, Journal.Resource r) {
+        if (r.id() == null) awaitInFlightCreate(r);
         try {
             switch (r.kind()) {
                 case Machines.CONTAINER ->
@@ -49,6 +57,40 @@ public final class DockerReclaimer implements Reclaimer {
             }
         } catch (NotFoundException e) {
             // gone already
+        }
+    }
+
+    /**
+     * Only the intent was written: the dead process may have sent the create, and the engine
+     * finishes a create after its client is gone. Until {@link #IN_FLIGHT} after the intent,
+     * wait for the named resource to appear, so that neither the removal nor the label sweep
+     * runs before it exists and misses it. A create that was never sent costs that wait, once.
+     */
+    private void awaitInFlightCreate(Journal.Resource r) {
+        Instant until = (r.at() != null ? r.at() : Instant.now()).plus(IN_FLIGHT);
+        while (Instant.now().isBefore(until) && !exists(r)) {
+            try {
+                Thread.sleep(IN_FLIGHT_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean exists(Journal.Resource r) {
+        try {
+            switch (r.kind()) {
+                case Machines.CONTAINER -> client.inspectContainerCmd(r.ref()).exec();
+                case CommitStage.IMAGE -> client.inspectImageCmd(r.ref()).exec();
+                case ContainerStage.NETWORK -> client.inspectNetworkCmd().withNetworkId(r.ref()).exec();
+                default -> {
+                    return true;
+                }
+            }
+            return true;
+        } catch (NotFoundException e) {
+            return false;
         }
     }
 
