@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.galley.ledger.Journal;
 import org.galley.targets.Labels;
 import org.galley.testing.ChildGalley;
+import org.galley.testing.LedgerTally;
 import org.galley.testing.DockerResources;
 import org.galley.testing.RequiresDocker;
 import org.galley.testing.TestNamespace;
@@ -77,20 +76,14 @@ class DockerKilledBuildTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         int released = 1;
-        Set<String> counted = new HashSet<>(Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
-                .map(Journal::buildId).toList());
+        LedgerTally ledger = new LedgerTally(dir.resolve("ledger"));
         for (int i = 0; i < 10; i++) {
             long at = 200 + (long) (random.nextDouble() * wholeMillis * 0.9);
             ChildGalley child = build(specFile);
             Thread.sleep(at);
             child.kill();
-            // A build that wrote its last journal line released its image, even if its JVM was
-            // still exiting when it was killed.
-            for (Journal j : Journal.all(dir.resolve("ledger")).stream().map(Journal::read).toList()) {
-                if ("succeeded".equals(j.end()) && counted.add(j.buildId())) released++;
-            }
-            List<String> killed = Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
-                    .filter(j -> !"succeeded".equals(j.end())).map(Journal::buildId).toList();
+            released += ledger.newlySucceeded();
+            List<String> killed = ledger.unfinished();
 
             StringBuilder journals = new StringBuilder();
             for (Path f : Journal.all(dir.resolve("ledger"))) journals.append(f).append('\n').append(Files.readString(f));

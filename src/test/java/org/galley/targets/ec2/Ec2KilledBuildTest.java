@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,6 +17,7 @@ import org.galley.ledger.Journal;
 import org.galley.ledger.Ledger;
 import org.galley.testing.Al2023StandIn;
 import org.galley.testing.ChildGalley;
+import org.galley.testing.LedgerTally;
 import org.galley.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,8 +82,7 @@ class Ec2KilledBuildTest {
         }
         assertThat(released).as("the uninterrupted build released one image").isEqualTo(1);
 
-        Set<String> counted = new HashSet<>(Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
-                .map(Journal::buildId).toList());
+        LedgerTally ledger = new LedgerTally(dir.resolve("ledger"));
         long seed = System.nanoTime();
         Random random = new Random(seed);
         for (int i = 0; i < 10; i++) {
@@ -91,13 +90,8 @@ class Ec2KilledBuildTest {
             ChildGalley child = build(spec);
             Thread.sleep(at);
             child.kill();
-            // A build that wrote its last journal line released its image, even if its JVM was
-            // still exiting when it was killed.
-            for (Journal j : Journal.all(dir.resolve("ledger")).stream().map(Journal::read).toList()) {
-                if ("succeeded".equals(j.end()) && counted.add(j.buildId())) released++;
-            }
-            List<String> killed = Journal.all(dir.resolve("ledger")).stream().map(Journal::read)
-                    .filter(j -> !"succeeded".equals(j.end())).map(Journal::buildId).toList();
+            released += ledger.newlySucceeded();
+            List<String> killed = ledger.unfinished();
 
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
