@@ -23,6 +23,8 @@ from common import (ENV, GALLEY, JAR, JSA, JVM, NAMESPACE, OUT, REPO, Host, benc
 FLOOR = REPO / "bench" / "docker-floor.sh"
 FLOOR_REPO = "galley/bench-floor"
 GOALS = {"bake": 1.5, "dev": 1.5, "first": 1.3, "again": 1.5}
+# galley with GALLEY_RESIDENT=1: the same bin/galley command, run by a resident process of the bench's own.
+RESIDENT_ENV = dict(ENV, GALLEY_RESIDENT="1", GALLEY_RESIDENT_DIR=str(OUT / "resident"), GALLEY_RESIDENT_IDLE="10m")
 
 
 # ---------------------------------------------------------------- SSH apply
@@ -38,12 +40,35 @@ def check_applied(host):
         raise RuntimeError(f"recipe not applied: SMART_HOST lines={n} ds={ds!r} sendmail running={running}")
 
 
-def galley_apply(host, keys, fp, tag):
+def galley_apply(host, keys, fp, tag, env=ENV):
     spec = ssh_spec(host, keys, fp)
     logs = OUT / "logs" / tag
     dt, r = timed([str(GALLEY), "build", str(spec), "--target", "ssh", "-q", "--manifest",
-                   str(OUT / "ssh-manifest.json"), "--log-dir", str(logs)])
+                   str(OUT / "ssh-manifest.json"), "--log-dir", str(logs)], env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"galley apply failed ({r.returncode}): {r.stdout}{r.stderr}")
     return dt, stage_times(next(logs.glob("*.log")))
+
+
+def resident(action):
+    return timed([str(GALLEY), "resident", action], env=RESIDENT_ENV)[1].stdout.strip()
+
+
+def start_resident(keys, fp):
+    """Starts the bench's resident process and warms it on a builder of its own (not timed)."""
+    resident("stop")
+    timed([str(GALLEY), "validate", str(REPO / "ami-specs" / "sailing-hvm.yaml")], env=RESIDENT_ENV)
+    for _ in range(50):
+        if resident("status").startswith("resident process"):
+            break
+        time.sleep(0.2)
+    host = Host(keys)
+    try:
+        for i in range(3):
+            galley_apply(host, keys, fp, f"resident-warm-{i}", env=RESIDENT_ENV)
+    finally:
+        host.close()
+    log("  " + resident("status"))
 
 
 def known_hosts(host, keys):
@@ -78,10 +103,11 @@ def ssh_apply(host, keys):
 
 
 def bench_ssh(keys, fp, n):
-    res = {k: {"first": [], "again": []} for k in ("galley", "ansible", "ssh")}
+    res = {k: {"first": [], "again": []} for k in ("galley", "resident", "ansible", "ssh")}
     inproc = {"first": [], "again": [], "connect": []}
+    start_resident(keys, fp)
     for i in range(n):
-        for tool in ("galley", "ssh", "ansible"):
+        for tool in ("galley", "ssh", "resident", "ansible"):
             host = Host(keys)
             try:
                 for phase in ("first", "again"):
@@ -90,6 +116,8 @@ def bench_ssh(keys, fp, n):
                         inproc[phase].append(st.get("apply", float("nan")))
                         if phase == "first":
                             inproc["connect"].append(st.get("connect", float("nan")))
+                    elif tool == "resident":
+                        dt, _ = galley_apply(host, keys, fp, f"resident-{i}-{phase}", env=RESIDENT_ENV)
                     elif tool == "ansible":
                         dt = ansible_apply(host, keys)
                     else:
@@ -100,6 +128,7 @@ def bench_ssh(keys, fp, n):
                 host.close()
         log(f"  ssh apply round {i + 1}/{n}: " + ", ".join(
             f"{t} {res[t]['first'][-1]:.2f}/{res[t]['again'][-1]:.2f} s" for t in res))
+    log("  " + resident("stop"))
     return res, inproc
 
 
@@ -302,9 +331,13 @@ def main():
             log("recipe apply over SSH (galley, ssh, ansible; fresh builder per sample)")
             res, inproc = bench_ssh(keys, fp, a.n)
             for phase, label in (("first", "first apply"), ("again", "idempotent re-apply")):
-                g, an, fl = (med(res[t][phase]) for t in ("galley", "ansible", "ssh"))
+                g, rg, an, fl = (med(res[t][phase]) for t in ("galley", "resident", "ansible", "ssh"))
                 ratios.append(ratio(f"sailing recipe, {label}: galley CLI / ssh bash -s", g, fl, GOALS[phase]))
+                ratios.append(ratio(f"sailing recipe, {label}: galley CLI, GALLEY_RESIDENT=1 / ssh bash -s", rg, fl,
+                                    GOALS[phase]))
                 rows.append((f"sailing recipe, {label}: galley CLI (wall)", f(g), f"galley/ansible {g / an:.2f}"))
+                rows.append((f"sailing recipe, {label}: galley CLI with GALLEY_RESIDENT=1 (wall)", f(rg),
+                             f"galley/ansible {rg / an:.2f}"))
                 gi = med(inproc[phase])
                 rows.append((f"sailing recipe, {label}: galley apply stage (in-process)", f(gi),
                              f"in-process/floor {gi / fl:.2f}"))
@@ -323,6 +356,7 @@ def main():
             rows.append(("4 sailing specs, --parallel 1", f(med(par[1])), ""))
             rows.append(("4 sailing specs, --parallel 4", f(med(par[4])), f"speed-up {med(par[1]) / med(par[4]):.2f}x"))
     finally:
+        resident("stop")
         remove_bench_containers()
     table = lambda head, rs: [head, "|---|---|---|"] + [f"| {x} | {y} | {z} |" for x, y, z in rs]
     report = "\n".join([f"Machine: {machine()}",

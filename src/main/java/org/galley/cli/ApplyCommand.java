@@ -49,7 +49,7 @@ final class ApplyCommand extends Commands {
         BuildEngine engine = new BuildEngine(console.listener(err(), null));
         BuildResult result;
         try (Target t = Targets.create("ssh", TargetSettings.DEFAULTS.withSshHost(ssh));
-             Interrupts ignored = Interrupts.install(engine::cancel)) {
+             Interrupts ignored = Interrupts.install(err(), engine::cancel)) {
             result = engine.build(spec, t, SecretStore.withAws(),
                     new BuildOptions("ssh", true, OnError.cleanup, null, Duration.ofSeconds(host.sshTimeout)));
         }

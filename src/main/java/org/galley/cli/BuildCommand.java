@@ -146,7 +146,7 @@ final class BuildCommand extends Commands {
         List<BuildResult> results;
         // An unreachable shared ledger stops the run here, before any target is made.
         LedgerStore store = ledger.open(aws);
-        try (Interrupts ignored = Interrupts.install(() -> engines.forEach(BuildEngine::cancel))) {
+        try (Interrupts ignored = Interrupts.install(err(), () -> engines.forEach(BuildEngine::cancel))) {
             for (int i = 0; i < specs.size(); i++) targets.add(Targets.create(target, settings));
             BuildOptions options = new BuildOptions(target, force, onError, manifest, Duration.ofSeconds(sshTimeout),
                     logDir, !noFirstBoot).withLedger(store).withResume(resume).withNoWait(noWait)

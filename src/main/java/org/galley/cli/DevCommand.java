@@ -66,7 +66,7 @@ final class DevCommand extends Commands {
         try (Target target = Targets.create(TARGET, settings)) {
             BuildEngine engine = new BuildEngine(console.listener(err(), null));
             BuildResult r;
-            try (Interrupts ignored = Interrupts.install(engine::cancel)) {
+            try (Interrupts ignored = Interrupts.install(err(), engine::cancel)) {
                 r = engine.dev(spec, target, SecretStore.withAws(aws.config()), new BuildOptions(TARGET, true,
                         OnError.cleanup, null, Duration.ofSeconds(sshTimeout), logDir, false).withLedger(store));
             }

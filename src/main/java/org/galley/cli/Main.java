@@ -17,7 +17,7 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order help lists them. */
     private static final Map<String, Class<?>> COMMANDS = commands(ValidateCommand.class, PlanCommand.class,
             BuildCommand.class, DevCommand.class, ApplyCommand.class, VerifyCommand.class, CleanupCommand.class,
-            PruneCommand.class, SesSmtpPasswordCommand.class, InitCommand.class, SpecsCommand.class,
+            PruneCommand.class, SesSmtpPasswordCommand.class, InitCommand.class, SpecsCommand.class, ResidentCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     @CommandLine.Spec

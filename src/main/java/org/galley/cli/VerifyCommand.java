@@ -64,7 +64,7 @@ final class VerifyCommand extends Commands {
         BuildEngine engine = new BuildEngine(listener);
         BuildResult result;
         try (Target t = Targets.create("ssh", TargetSettings.DEFAULTS.withSshHost(ssh));
-             Interrupts ignored = Interrupts.install(engine::cancel)) {
+             Interrupts ignored = Interrupts.install(err(), engine::cancel)) {
             result = engine.build(spec, t, new SecretStore(null),
                     new BuildOptions("ssh", true, OnError.cleanup, null, Duration.ofSeconds(host.sshTimeout)));
         }
