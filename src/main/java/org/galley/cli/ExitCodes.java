@@ -17,7 +17,8 @@ public final class ExitCodes {
               2    bad input: spec, recipe or option (nothing was started)
               3    verification failed (no image was kept)
               4    environment not usable: Docker/AWS/host or the shared ledger unreachable, source image missing,
-                   or (--no-wait) another runner is baking the spec (nothing was started)
+                   or (--no-wait) another runner is baking the spec (nothing was started); or, with GALLEY_RESIDENT=1,
+                   the resident process ended while running the command
               5    the build finished but cleanup left resources behind (listed with how to remove them)
               130  interrupted by Ctrl-C or SIGTERM (everything created was removed)""";
 

@@ -12,7 +12,10 @@ import org.galley.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bin/galley, the launcher of every release, refuses a Java older than 17 before it does anything. */
+/**
+ * bin/galley, the launcher of every release: it refuses a Java older than 17 before it does
+ * anything, and with GALLEY_RESIDENT=1 starts the quick commands in the resident process's client.
+ */
 class LauncherTest {
     @TempDir
     Path dir;
@@ -42,6 +45,36 @@ class LauncherTest {
             assertThat(r.output()).contains(old + " is Java ", "galley needs Java 17 or newer");
         }
         assertThat(galley(Map.of("GALLEY_JAVA", java("1.8.0_392", false).toString())).output()).contains("is Java 8;");
+    }
+
+    @Test
+    void withGalleyResidentOnlyTheQuickCommandsStartTheResidentClient() throws Exception {
+        // A release layout (no build), with a Java 17 that prints how it was started.
+        Path home = Files.createDirectories(dir.resolve("release"));
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(Repo.file("bin/galley"), home.resolve("bin/galley"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.writeString(home.resolve("lib/galley.jar"), "");
+        Path java = java("17.0.15", true);
+        Files.writeString(java, "#!/bin/sh\necho \"started: $*\"\n");
+        String client = "org.galley.cli.Launcher";
+
+        for (String args : new String[] {"validate a.yaml", "plan a.yaml", "apply r.yaml --host h",
+                "build a.yaml --target ssh", "build a.yaml -q --target=ssh"}) {
+            assertThat(launch(home, java, "1", args)).as(args).contains("-cp " + home.resolve("lib/galley.jar") + " " + client
+                    + " " + args).doesNotContain("-jar");
+        }
+        for (String args : new String[] {"build a.yaml", "build a.yaml --target docker", "dev a.yaml", "cleanup"}) {
+            assertThat(launch(home, java, "1", args)).as(args).contains("-jar").doesNotContain(client);
+        }
+        assertThat(launch(home, java, "0", "validate a.yaml")).contains("-jar").doesNotContain(client);
+    }
+
+    private String launch(Path home, Path java, String resident, String args) throws Exception {
+        Box.Exec r = Box.command(Duration.ofSeconds(30), dir, "sh", "-c", "env -u JAVA_HOME GALLEY_CDS=0 GALLEY_JAVA="
+                + java + " GALLEY_RESIDENT=" + resident + " /bin/sh " + home.resolve("bin/galley") + " " + args);
+        assertThat(r.code()).as(r.output()).isZero();
+        return r.output();
     }
 
     @Test
