@@ -183,13 +183,11 @@ final class ResidentServer {
         boolean[] done = {false};
         Interrupts.clearPending();
         Thread signals = new Thread(() -> {
-            String signal;
             try {
-                do {
+                while (true) {
                     Resident.Frame f = Resident.read(in);
-                    signal = f.kind() == Resident.SIGNAL ? f.text() : null;
-                    if (signal != null) deliver(lock, done, signal);
-                } while (true);
+                    if (f.kind() == Resident.SIGNAL) deliver(lock, done, f.text());
+                }
             } catch (IOException gone) {
                 deliver(lock, done, "HUP");
             }
