@@ -2,15 +2,12 @@ package org.galley.cli;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -150,7 +147,7 @@ final class ResidentServer {
                 return;
             }
             Resident.send(ch, Resident.ACCEPT, "");
-            Frames frames = new Frames(ch);
+            ResidentOutput frames = new ResidentOutput(ch);
             int code = execute(frames, in, hello);
             served.incrementAndGet();
             frames.end(code);
@@ -178,7 +175,7 @@ final class ResidentServer {
         return why;
     }
 
-    private int execute(Frames frames, DataInputStream in, Resident.Hello hello) {
+    private int execute(ResidentOutput frames, DataInputStream in, Resident.Hello hello) {
         Object lock = new Object();
         boolean[] done = {false};
         Interrupts.clearPending();
@@ -217,68 +214,6 @@ final class ResidentServer {
     private static void deliver(Object lock, boolean[] done, String signal) {
         synchronized (lock) {
             if (!done[0]) Interrupts.raise(signal);
-        }
-    }
-
-    /**
-     * The command's output, written to the client by a thread of its own: a cancel interrupts
-     * the command's threads, and an interrupted thread's channel write would close the channel.
-     */
-    private static final class Frames {
-        private final SocketChannel ch;
-        private final java.util.concurrent.LinkedBlockingQueue<byte[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-        private final Thread writer;
-
-        Frames(SocketChannel ch) {
-            this.ch = ch;
-            writer = new Thread(this::drain, "galley-resident-output");
-            writer.setDaemon(true);
-            writer.start();
-        }
-
-        private void drain() {
-            try {
-                while (true) {
-                    byte[] frame = queue.take();
-                    if (frame.length == 0) return;
-                    Resident.send(ch, frame[0], java.util.Arrays.copyOfRange(frame, 1, frame.length));
-                }
-            } catch (InterruptedException | IOException e) {
-                // the client is gone; the command goes on to its end (its cancel comes from the signal reader)
-            }
-        }
-
-        void offer(byte kind, byte[] b, int off, int len) {
-            byte[] frame = new byte[len + 1];
-            frame[0] = kind;
-            System.arraycopy(b, off, frame, 1, len);
-            queue.offer(frame);
-        }
-
-        PrintWriter writer(byte kind) {
-            OutputStream stream = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    offer(kind, new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    offer(kind, b, off, len);
-                }
-            };
-            return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
-        }
-
-        /** Sends the exit code after everything the command printed. */
-        void end(int code) {
-            offer(Resident.EXIT, Resident.number(code), 0, 4);
-            queue.offer(new byte[0]);
-            try {
-                writer.join(Launcher.ANSWER_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
