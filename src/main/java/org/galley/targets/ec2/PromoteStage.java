@@ -7,7 +7,6 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
@@ -74,13 +73,7 @@ final class PromoteStage implements Stage {
 
     private void release(BuildContext ctx, String region, String id, List<Tag> tags) {
         var ec2 = target.clients().ec2(region);
-        Image made;
-        try {
-            made = ec2.describeImages(r -> r.imageIds(id)).images().get(0);
-        } catch (RuntimeException ex) {
-            throw new Ec2Exception("looking up image " + id + " in " + region, ex);
-        }
-        List<String> snaps = Ec2Resources.snapshots(made);
+        List<String> snaps = image.snapshots(id);
         ctx.ledger().kept(Ec2Reclaimer.IMAGE, id);
         snaps.forEach(s -> ctx.ledger().kept(Ec2Reclaimer.SNAPSHOT, s));
         List<String> resources = new java.util.ArrayList<>(snaps);
