@@ -177,7 +177,7 @@ public final class Ec2Target implements Target {
         LaunchStage launch = new LaunchStage(this, instances, resume);
         ImageStage image = new ImageStage(this, launch);
         CandidateStage candidate = new CandidateStage(this, instances);
-        return StagePlan.image(launch, image, candidate, new PromoteStage(this, image, candidate))
+        return StagePlan.image(launch, image, candidate, new PromoteStage(this, launch, image, candidate))
                 .withReclaimer(reclaimer());
     }
 
