@@ -2,6 +2,7 @@ package org.galley.targets.ec2;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -51,13 +52,15 @@ final class LaunchStage implements Stage {
             instanceId = Reattach.builder(target, instances, ctx, e, resume);
             return;
         }
-        access.createKeyPair(ctx);
-        // The engine keeps this key beside the journal when the builder is kept (--on-error=abort), for --resume.
-        ctx.keyPair(access.key);
         Placement p = target.placement();
         ctx.listener.info(p.temporaryGroup() ? "admitting SSH from " + p.sshCidr() + " only (" + p.why() + ")"
                 : "using " + p.why() + " for SSH (no temporary group)");
-        if (p.temporaryGroup()) access.createGroup(ctx, p.vpcId(), p.sshCidr());
+        // Neither needs the other: the key pair and the group are made at once.
+        Fanout.all(target.calls(), p.temporaryGroup()
+                ? List.of(() -> access.createKeyPair(ctx), () -> access.createGroup(ctx, p.vpcId(), p.sshCidr()))
+                : List.of(() -> access.createKeyPair(ctx)));
+        // The engine keeps this key beside the journal when the builder is kept (--on-error=abort), for --resume.
+        ctx.keyPair(access.key);
         ctx.checkCancelled(name());
         Instant t0 = Instant.now();
         instanceId = instances.launch(ctx, e, ctx.sourceId, ctx.buildId, name(), id -> instanceId = id);
