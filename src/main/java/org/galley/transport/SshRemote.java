@@ -122,6 +122,7 @@ public final class SshRemote implements Remote {
         DefaultConfig config = new SshConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         SSHClient client = new SSHClient(config);
+        client.setSocketFactory(new NoDelaySockets());
         client.addHostKeyVerifier(hostKeys);
         client.setConnectTimeout(10_000);
         try {
@@ -146,6 +147,11 @@ public final class SshRemote implements Remote {
             throw e;
         }
         return new SshRemote(client, ep.toString());
+    }
+
+    /** Whether the connection's packets go out at once (TCP_NODELAY), never held back for the peer's delayed ACK. */
+    boolean sendsAtOnce() throws java.net.SocketException {
+        return client.getSocket().getTcpNoDelay();
     }
 
     /** A private key file (OpenSSH, PEM or PuTTY format) as SSHJ reads it, with galley's algorithms. */

@@ -43,6 +43,11 @@ final class SshGate implements AutoCloseable {
                     continue;
                 }
                 Socket out = new Socket(host, port);
+                // A forwarder must not hold back what it relays: with Nagle's algorithm each small
+                // SSH packet after an unacknowledged one waited for a delayed ACK, a cost no
+                // connection straight to an instance has.
+                in.setTcpNoDelay(true);
+                out.setTcpNoDelay(true);
                 pump(in.getInputStream(), out.getOutputStream(), in, out);
                 pump(out.getInputStream(), in.getOutputStream(), in, out);
             } catch (IOException e) {

@@ -117,6 +117,11 @@ class SshTransportTest {
     }
 
     @Test
+    void packetsGoOutAtOnceNotHeldForTheBuildersDelayedAck() throws IOException {
+        assertThat(remote.sendsAtOnce()).as("TCP_NODELAY on the connection").isTrue();
+    }
+
+    @Test
     void execReturnsExitCodeAndSeparatesStdoutFromStderr() throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
 

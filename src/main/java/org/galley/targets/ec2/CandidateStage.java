@@ -2,9 +2,14 @@ package org.galley.targets.ec2;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
+import org.galley.pipeline.Uninterruptibly;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 /**
@@ -16,7 +21,7 @@ final class CandidateStage implements Stage {
     private final Ec2Target target;
     private final Instances instances;
     private volatile String instanceId;
-    private volatile java.util.concurrent.Future<?> retiring;
+    private volatile Future<?> retiring;
 
     CandidateStage(Ec2Target target, Instances instances) {
         this.target = target;
@@ -41,26 +46,29 @@ final class CandidateStage implements Stage {
     /**
      * Once its first boot passed the checks, the candidate instance has done its job: it is
      * terminated in the background while the promote stage waits for the copies, so its
-     * termination is off the critical path.
+     * termination is off the critical path. Done when it is terminated (at once without one);
+     * a failure is left to the cleanup, which tries again and reports.
      */
-    void retire(BuildContext ctx) {
+    Future<?> retire(BuildContext ctx) {
         String id = instanceId;
-        if (id != null && retiring == null) retiring = target.calls().submit(() -> instances.terminate(ctx, id));
+        if (id == null) return CompletableFuture.completedFuture(null);
+        synchronized (this) {
+            if (retiring == null) retiring = target.calls().submit(() -> instances.remove(ctx, id));
+            return retiring;
+        }
     }
 
     @Override
     public void cleanup(BuildContext ctx, Outcome outcome) {
-        java.util.concurrent.Future<?> r = retiring;
+        Future<?> r = retiring;
         if (r != null) {
             try {
-                r.get();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                Uninterruptibly.get(r);
+            } catch (ExecutionException | CancellationException e) {
                 // terminated again below, reporting what is left
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
+        // Nothing to do when the retirement terminated it.
         if (instanceId != null) instances.terminate(ctx, instanceId);
     }
 }

@@ -39,6 +39,10 @@ public final class Ec2Target implements Target {
     private List<String> instanceTypes;
     private volatile KmsKeys keys = KmsKeys.NONE;
     private volatile Placement placement;
+    /** The spec's newest image, looked up with the source for the preflight's next question. */
+    private volatile Prefetched newest;
+
+    private record Prefetched(String spec, java.util.concurrent.Future<Optional<Artifact>> answer) {}
     private Instances instances;
 
     public Ec2Target(Ec2Options options) {
@@ -61,26 +65,34 @@ public final class Ec2Target implements Target {
     }
 
     /**
-     * Pre-validation, before anything is created: credentials (GetCallerIdentity), then at once
-     * the source AMI (whose id goes into the fingerprint) with its root snapshot's size and
-     * architecture, the KMS keys, and the subnet with the source range admitted to SSH.
+     * Pre-validation, before anything is created, all at once: credentials (GetCallerIdentity,
+     * whose failure is the one reported), the source AMI (whose id goes into the fingerprint)
+     * with its root snapshot's size and architecture, the KMS keys, and the subnet with the
+     * source range admitted to SSH. The spec's newest image, which {@link #findNewest} asks for
+     * next, is looked up meanwhile.
      */
     @Override
     public Source resolveSource(ImageSpec spec) {
         ImageSpec.Ec2 e = settings(spec);
         if (clients == null) clients = new Ec2Clients(options, e.region());
+        waits = new Waits(options, e.timeouts());
+        newest = new Prefetched(spec.name(), calls.submit(() -> newestComplete(spec)));
+        Source[] source = new Source[1];
+        Fanout.all(calls, List.of(this::checkCredentials, () -> source[0] = resolveImage(e),
+                () -> keys = KmsKeys.resolve(clients, e),
+                () -> placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr()),
+                () -> LaunchTemplates.check(clients, e)));
+        return source[0];
+    }
+
+    /** First in the fan-out, so its failure is the one thrown (the other look-ups fail alike without credentials). */
+    private void checkCredentials() {
         try {
             clients.sts().getCallerIdentity();
         } catch (RuntimeException ex) {
             throw new TargetUnavailableException("AWS credentials for " + clients.region() + " do not work: "
                     + Ec2Exception.describe(ex) + "; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", ex);
         }
-        waits = new Waits(options, e.timeouts());
-        Source[] source = new Source[1];
-        Fanout.all(calls, List.of(() -> source[0] = resolveImage(e), () -> keys = KmsKeys.resolve(clients, e),
-                () -> placement = Placement.resolve(clients.ec2(), clients.region(), e, options.sshCidr()),
-                () -> LaunchTemplates.check(clients, e)));
-        return source[0];
     }
 
     private Source resolveImage(ImageSpec.Ec2 e) {
@@ -141,6 +153,18 @@ public final class Ec2Target implements Target {
     /** The spec's newest complete image, for ${version} and for plan to compare against. */
     @Override
     public Optional<Artifact> findNewest(ImageSpec spec) {
+        // The answer looked up with the source, once; a later preflight (after a bake lock wait) asks again.
+        Prefetched f = newest;
+        newest = null;
+        if (f == null || !f.spec().equals(spec.name())) return newestComplete(spec);
+        try {
+            return org.galley.pipeline.Uninterruptibly.get(f.answer());
+        } catch (java.util.concurrent.ExecutionException ex) {
+            throw ex.getCause() instanceof RuntimeException r ? r : new Ec2Exception("looking up the newest image", ex.getCause());
+        }
+    }
+
+    private Optional<Artifact> newestComplete(ImageSpec spec) {
         try {
             return new SourceResolver(clients()).newestOf(new ImageSpec.Newest(spec.name(), null, null))
                     .map(Ec2Target::artifact);
@@ -177,7 +201,7 @@ public final class Ec2Target implements Target {
         LaunchStage launch = new LaunchStage(this, instances, resume);
         ImageStage image = new ImageStage(this, launch);
         CandidateStage candidate = new CandidateStage(this, instances);
-        return StagePlan.image(launch, image, candidate, new PromoteStage(this, image, candidate))
+        return StagePlan.image(launch, image, candidate, new PromoteStage(this, launch, image, candidate))
                 .withReclaimer(reclaimer());
     }
 

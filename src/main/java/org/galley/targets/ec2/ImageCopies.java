@@ -25,14 +25,16 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 final class ImageCopies {
     private final Ec2Target target;
     private final BuildContext ctx;
+    private final ImageStage stage;
     private final Map<String, String> images;
     private volatile Future<?> waiting;
 
-    /** @param images region to image id; each copy is recorded there before it is waited on */
-    ImageCopies(Ec2Target target, BuildContext ctx, Map<String, String> images) {
+    /** @param stage its images (region to image id) get each copy before it is waited on */
+    ImageCopies(Ec2Target target, BuildContext ctx, ImageStage stage) {
         this.target = target;
         this.ctx = ctx;
-        this.images = images;
+        this.stage = stage;
+        this.images = stage.images();
     }
 
     /** CopyImage to every region at once, then a background wait for each, its snapshot tags and its marks. */
@@ -74,10 +76,9 @@ final class ImageCopies {
     private void await(ImageSpec.Ec2 e, String region, List<Tag> tags, Instant deprecateAt) {
         Ec2Client ec2 = target.clients().ec2(region);
         Image copy = ImageStage.awaitAvailable(target, ctx, "promote", target.waits().copy(), ec2, images.get(region));
-        for (String snap : Ec2Resources.snapshots(copy)) {
-            ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", region, "image", copy.imageId()));
-        }
-        Fanout.all(target.calls(), List.of(() -> ImageStage.tagSnapshots(target, ctx, "promote", ec2, copy, tags),
+        stage.made(ctx, region, copy);
+        Fanout.all(target.calls(), List.of(() -> ImageStage.tagSnapshots(target, ctx, "promote", ec2, copy, tags,
+                        stage.bases(ctx)),
                 () -> Hardening.apply(target, ctx, "promote", ec2, copy.imageId(), e.hardening(), deprecateAt)));
     }
 

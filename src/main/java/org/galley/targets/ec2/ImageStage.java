@@ -30,6 +30,9 @@ final class ImageStage implements Stage {
     private final Map<String, String> images = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile String name;
     private volatile ImageCopies copies;
+    /** Image id to its snapshot ids, once available. */
+    private final Map<String, List<String>> snapshots = new java.util.concurrent.ConcurrentHashMap<>();
+    private Map<String, String> bases;
     /** Images this build protected from deregistration: a failure after that lifts it before removing them. */
     final java.util.Set<String> protectedImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -64,16 +67,15 @@ final class ImageStage implements Stage {
         images.put(home, imageId);
         ctx.listener.info("creating candidate image " + imageId + " \"" + name + "\"");
         Image made = awaitAvailable(target, ctx, name(), target.waits().image(), target.clients().ec2(), imageId);
-        for (String snap : Ec2Resources.snapshots(made)) {
-            ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", home, "image", imageId));
-        }
+        made(ctx, home, made);
         ctx.phase("snapshot", Duration.between(t0, Instant.now()));
         Instant deprecateAt = e.hardening().deprecateAfter() == null ? null
                 : Instant.now().plus(e.hardening().deprecateAfter()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         // The copies start first: they are the critical path, and each copy is tagged and marked on its own.
-        copies = new ImageCopies(target, ctx, images);
+        copies = new ImageCopies(target, ctx, this);
         copies.start(e, imageId, name, tags, deprecateAt);
-        Fanout.all(target.calls(), List.of(() -> tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags),
+        Fanout.all(target.calls(), List.of(() -> tagSnapshots(target, ctx, name(), target.clients().ec2(), made, tags,
+                        bases(ctx)),
                 () -> Hardening.apply(target, ctx, name(), target.clients().ec2(), imageId, e.hardening(), deprecateAt)));
         Map<String, String> labels = new LinkedHashMap<>(tagMap);
         labels.put("ami:" + home, imageId);
@@ -91,9 +93,31 @@ final class ImageStage implements Stage {
         return name;
     }
 
-    /** Region to image id of every image this build made; copies are added by the promote stage. */
+    /** Region to image id of every image this build made; copies are added as their ids arrive. */
     Map<String, String> images() {
         return images;
+    }
+
+    /** An available image of this build (the candidate or a copy): its snapshots go into the ledger and are kept for the release. */
+    void made(BuildContext ctx, String region, Image image) {
+        List<String> snaps = Ec2Resources.snapshots(image);
+        for (String snap : snaps) {
+            ctx.ledger().created(Ec2Reclaimer.SNAPSHOT, snap, Map.of("region", region, "image", image.imageId()));
+        }
+        snapshots.put(image.imageId(), snaps);
+    }
+
+    /** The snapshots of an image {@link #made}: what the release tags with it, without asking EC2 again. */
+    List<String> snapshots(String imageId) {
+        List<String> snaps = snapshots.get(imageId);
+        if (snaps == null) throw new IllegalStateException("image " + imageId + " is not available yet");
+        return snaps;
+    }
+
+    /** The source's snapshot base names, asked once for the candidate and all its copies. */
+    synchronized Map<String, String> bases(BuildContext ctx) {
+        if (bases == null) bases = SnapshotBases.of(target.clients().ec2(), ctx.sourceId, ctx.listener);
+        return bases;
     }
 
     /**
@@ -190,10 +214,10 @@ final class ImageStage implements Stage {
      * Each snapshot is named {@code <image name> (<base>)}, as the sailing team names them, the base
      * carried over from the source's snapshot of the same device ({@link SnapshotBases}).
      */
-    static void tagSnapshots(Ec2Target target, BuildContext ctx, String stage, Ec2Client ec2, Image image, List<Tag> tags) {
+    static void tagSnapshots(Ec2Target target, BuildContext ctx, String stage, Ec2Client ec2, Image image, List<Tag> tags,
+                             Map<String, String> bases) {
         List<String> snaps = Ec2Resources.snapshots(image);
         if (snaps.isEmpty()) return;
-        Map<String, String> bases = SnapshotBases.of(target.clients().ec2(), ctx.sourceId, ctx.listener);
         try {
             for (var m : image.blockDeviceMappings()) {
                 if (m.ebs() == null || m.ebs().snapshotId() == null) continue;

@@ -28,6 +28,8 @@ final class Instances {
     private final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Instance id to when its RunInstances answered. */
     private final Map<String, Instant> launched = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Instances this build saw terminated, so a second removal (the cleanup after an early one) costs nothing. */
+    private final java.util.Set<String> terminated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Instances(Ec2Target target) {
         this.target = target;
@@ -141,23 +143,33 @@ final class Instances {
 
     /**
      * Terminates (and awaits) an instance of this build; its volumes go with it. False: it is
-     * still there. Right after its launch EC2 may not know the id yet: that NotFound is retried.
+     * still there, reported as left over. One already terminated by this build is not asked about again.
      */
     boolean terminate(BuildContext ctx, String id) {
-        Ec2Resources res = target.resources();
-        Instant at = launched.get(id);
-        Duration fresh = at == null ? Duration.ZERO : target.options().eventual().minus(Duration.between(at, Instant.now()));
         try {
-            res.terminate(id, ctx.listener, fresh.isNegative() ? Duration.ZERO : fresh);
-            ctx.ledger().removed(Ec2Reclaimer.INSTANCE, id);
-            // Root volumes are deleted on termination.
-            volumes.getOrDefault(id, List.of()).forEach(v -> ctx.ledger().removed(Ec2Reclaimer.VOLUME, v));
-            ctx.listener.info("terminated " + id);
+            remove(ctx, id);
             return true;
         } catch (RuntimeException ex) {
-            ctx.leftover("instance " + id + " (" + ex.getMessage() + "): remove with " + res.terminateHint(id));
+            ctx.leftover("instance " + id + " (" + ex.getMessage() + "): remove with " + target.resources().terminateHint(id));
             return false;
         }
+    }
+
+    /**
+     * As {@link #terminate}, but a failure is thrown rather than reported: for a removal ahead of
+     * the cleanup, which tries again and reports. Right after its launch EC2 may not know the id
+     * yet: that NotFound is retried.
+     */
+    void remove(BuildContext ctx, String id) {
+        if (terminated.contains(id)) return;
+        Instant at = launched.get(id);
+        Duration fresh = at == null ? Duration.ZERO : target.options().eventual().minus(Duration.between(at, Instant.now()));
+        target.resources().terminate(id, ctx.listener, fresh.isNegative() ? Duration.ZERO : fresh);
+        if (!terminated.add(id)) return;
+        ctx.ledger().removed(Ec2Reclaimer.INSTANCE, id);
+        // Root volumes are deleted on termination.
+        volumes.getOrDefault(id, List.of()).forEach(v -> ctx.ledger().removed(Ec2Reclaimer.VOLUME, v));
+        ctx.listener.info("terminated " + id);
     }
 
     /**

@@ -7,11 +7,11 @@ import org.galley.imagespec.ImageSpec;
 import org.galley.pipeline.Artifact;
 import org.galley.pipeline.BuildContext;
 import org.galley.pipeline.Stage;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Releases the verified candidate: awaits its copies (started by the snapshot stage), grants
+ * Releases the verified candidate: hands the build's instances, key pair and group to their
+ * removal, awaits the copies (started by the snapshot stage) meanwhile, grants
  * launch permissions, then tags every image and snapshot complete and drops the candidate
  * tag, each region at once; deregistration protection comes last, when the spec asks for it.
  * The ledger marks them kept before they are tagged, so a crash after the tagging never
@@ -23,9 +23,11 @@ final class PromoteStage implements Stage {
     private final ImageStage image;
     private final LaunchTemplates templates;
     private final CandidateStage candidate;
+    private final LaunchStage launch;
 
-    PromoteStage(Ec2Target target, ImageStage image, CandidateStage candidate) {
+    PromoteStage(Ec2Target target, LaunchStage launch, ImageStage image, CandidateStage candidate) {
         this.target = target;
+        this.launch = launch;
         this.image = image;
         this.templates = new LaunchTemplates(target);
         this.candidate = candidate;
@@ -44,7 +46,8 @@ final class PromoteStage implements Stage {
         tagMap.put(Ec2Tags.COMPLETE, "true");
         List<Tag> tags = Ec2Tags.tags(tagMap);
         ImageCopies copies = image.copies();
-        this.candidate.retire(ctx);
+        // The instances, key pair and group go while the copies are awaited, not after.
+        launch.release(ctx, this.candidate.retire(ctx));
         copies.join();
         Map<String, String> released;
         synchronized (image.images()) {
@@ -74,13 +77,7 @@ final class PromoteStage implements Stage {
 
     private void release(BuildContext ctx, String region, String id, List<Tag> tags) {
         var ec2 = target.clients().ec2(region);
-        Image made;
-        try {
-            made = ec2.describeImages(r -> r.imageIds(id)).images().get(0);
-        } catch (RuntimeException ex) {
-            throw new Ec2Exception("looking up image " + id + " in " + region, ex);
-        }
-        List<String> snaps = Ec2Resources.snapshots(made);
+        List<String> snaps = image.snapshots(id);
         ctx.ledger().kept(Ec2Reclaimer.IMAGE, id);
         snaps.forEach(s -> ctx.ledger().kept(Ec2Reclaimer.SNAPSHOT, s));
         List<String> resources = new java.util.ArrayList<>(snaps);

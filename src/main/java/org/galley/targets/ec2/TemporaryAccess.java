@@ -17,6 +17,8 @@ final class TemporaryAccess {
     volatile String keyName;
     volatile String groupId;
     volatile KeyPair key;
+    private volatile boolean keyRemoved;
+    private volatile boolean groupRemoved;
 
     private final String region;
 
@@ -74,16 +76,35 @@ final class TemporaryAccess {
     }
 
 
-    /** Key pair, then group: the group may still be in use by a terminating instance. */
+    /**
+     * Key pair, then group, once every instance that used them is terminated; a failure is
+     * thrown, and what is left stays for {@link #cleanup}.
+     */
+    void remove(BuildContext ctx, Ec2Resources resources) {
+        if (keyName != null && !keyRemoved) {
+            resources.deleteKeyPair(keyName);
+            keyRemoved = true;
+            ctx.ledger().removed(Ec2Reclaimer.KEY_PAIR, keyName);
+        }
+        if (groupId != null && !groupRemoved) {
+            resources.deleteGroup(groupId, ctx.listener);
+            groupRemoved = true;
+            ctx.ledger().removed(Ec2Reclaimer.GROUP, groupId);
+        }
+    }
+
+    /** Key pair, then group: the group may still be in use by a terminating instance. What {@link #remove} removed is done. */
     void cleanup(BuildContext ctx, Ec2Resources resources, boolean instanceGone) {
-        if (keyName != null) {
+        if (keyName != null && !keyRemoved) {
             try {
                 resources.deleteKeyPair(keyName);
+                keyRemoved = true;
                 ctx.ledger().removed(Ec2Reclaimer.KEY_PAIR, keyName);
             } catch (RuntimeException e) {
                 ctx.leftover("key pair " + keyName + " (" + e.getMessage() + "): remove with " + resources.keyHint(keyName));
             }
         }
+        if (groupRemoved) return;
         if (groupId != null && !instanceGone) {
             // Deleting would only wait out the deadline while the instance still holds the group.
             ctx.leftover("security group " + groupId + " (its instance is still there): remove with "
@@ -91,6 +112,7 @@ final class TemporaryAccess {
         } else if (groupId != null) {
             try {
                 resources.deleteGroup(groupId, ctx.listener);
+                groupRemoved = true;
                 ctx.ledger().removed(Ec2Reclaimer.GROUP, groupId);
             } catch (RuntimeException e) {
                 ctx.leftover("security group " + groupId + " (" + e.getMessage() + "): remove with "
