@@ -75,7 +75,7 @@ final class Ec2Resources {
      * interface goes last), so DependencyViolation is retried until the poller's deadline.
      */
     void deleteGroup(String groupId, BuildListener listener) {
-        poller.until("security group " + groupId + " to be deleted", listener, NEVER_CANCELLED, () -> {
+        poller.thriceAsOften().until("security group " + groupId + " to be deleted", listener, NEVER_CANCELLED, () -> {
             try {
                 ec2.deleteSecurityGroup(r -> r.groupId(groupId));
                 return Boolean.TRUE;
