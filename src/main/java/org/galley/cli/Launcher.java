@@ -20,9 +20,6 @@ import sun.misc.SignalHandler;
  * served command pays a small JVM's start-up and not galley's.
  */
 public final class Launcher {
-    /** How long a client waits for the resident process to take or refuse a command. */
-    static final int ANSWER_MS = 5_000;
-
     private Launcher() {}
 
     public static void main(String[] args) {
@@ -46,11 +43,11 @@ public final class Launcher {
             return null;
         }
         try (ch) {
-            Resident.send(ch, Resident.RUN, Resident.Hello.of(Resident.RUN, System.console() != null, args).bytes());
+            Resident.send(ch, Resident.RUN, Resident.Hello.of(r, Resident.RUN, System.console() != null, args).bytes());
             DataInputStream in = Resident.input(ch);
-            Resident.Frame answer = Resident.readWithin(ch, in, ANSWER_MS);
+            Resident.Frame answer = Resident.readWithin(ch, in, Resident.ANSWER_MS);
             if (answer == null) {
-                System.err.println("galley: the resident process did not answer in " + ANSWER_MS / 1000
+                System.err.println("galley: the resident process did not answer in " + Resident.ANSWER_MS / 1000
                         + " s; running in this process (galley resident stop ends it)");
                 return null;
             }

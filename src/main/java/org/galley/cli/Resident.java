@@ -43,21 +43,29 @@ final class Resident {
     static final int MAGIC = 0x47414c31;
     static final byte RUN = 1, STATUS = 2, STOP = 3;
     static final byte ACCEPT = 1, REFUSE = 2, OUT = 3, ERR = 4, EXIT = 5, SIGNAL = 6;
+    /** How long either side waits for the other's first frame (a client for the answer, the process for the hello). */
+    static final int ANSWER_MS = 5_000;
 
     final Path dir;
     final Path socket;
     final Path log;
+    /** This galley ({@link #identity()}) and directory, as found once by {@link #here}. */
+    final String identity;
+    final String cwd;
 
-    private Resident(Path dir, String key) {
+    private Resident(Path dir, String identity, String cwd) {
         this.dir = dir;
+        this.identity = identity;
+        this.cwd = cwd;
+        String key = Long.toHexString(fnv(identity.concat("\0").concat(cwd)));
         this.socket = dir.resolve(key.concat(".sock"));
         this.log = dir.resolve(key.concat(".log"));
     }
 
     /** What a client tells the process: who it is, where and with what it runs, and what to do. */
     record Hello(byte op, String identity, String cwd, Map<String, String> env, boolean terminal, List<String> args) {
-        static Hello of(byte op, boolean terminal, List<String> args) {
-            return new Hello(op, Resident.identity(), Resident.cwd(), System.getenv(), terminal, args);
+        static Hello of(Resident r, byte op, boolean terminal, List<String> args) {
+            return new Hello(op, r.identity, r.cwd, System.getenv(), terminal, args);
         }
 
         byte[] bytes() {
@@ -110,7 +118,7 @@ final class Resident {
             System.err.println("galley: not using a resident process: " + unusable);
             return null;
         }
-        return new Resident(dir, Long.toHexString(fnv(identity().concat("\0").concat(cwd()))));
+        return new Resident(dir, identity(), cwd());
     }
 
     /** Null when dir is (or now is) a directory that only this user can enter, else why not. */

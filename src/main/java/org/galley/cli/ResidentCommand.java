@@ -56,11 +56,11 @@ final class ResidentCommand extends Commands {
 
     private static String ask(Resident r, byte op) {
         try (SocketChannel ch = Resident.connect(r.socket)) {
-            Resident.send(ch, op, Resident.Hello.of(op, false, List.of()).bytes());
-            Resident.Frame answer = Resident.readWithin(ch, Resident.input(ch), Launcher.ANSWER_MS);
+            Resident.send(ch, op, Resident.Hello.of(r, op, false, List.of()).bytes());
+            Resident.Frame answer = Resident.readWithin(ch, Resident.input(ch), Resident.ANSWER_MS);
             return answer != null ? answer.text() : "the resident process at " + r.socket + " did not answer";
         } catch (IOException e) {
-            return "no resident process serves this galley in " + Resident.cwd();
+            return "no resident process serves this galley in " + r.cwd;
         }
     }
 }

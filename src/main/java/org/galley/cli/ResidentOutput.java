@@ -64,7 +64,7 @@ final class ResidentOutput {
         offer(Resident.EXIT, Resident.number(code), 0, 4);
         queue.offer(new byte[0]);
         try {
-            writer.join(Launcher.ANSWER_MS);
+            writer.join(Resident.ANSWER_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

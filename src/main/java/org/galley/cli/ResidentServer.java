@@ -30,8 +30,6 @@ final class ResidentServer {
     private final Resident where;
     private final Duration idle;
     private final PrintWriter log;
-    private final String identity = Resident.identity();
-    private final String cwd = Resident.cwd();
     private final Instant started = Instant.now();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger served = new AtomicInteger();
@@ -50,14 +48,14 @@ final class ResidentServer {
     void serve() throws IOException {
         server = bind();
         if (server == null) {
-            log.println("another resident process serves " + cwd + " at " + where.socket + "; ending");
+            log.println("another resident process serves " + where.cwd + " at " + where.socket + "; ending");
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::removeSocket));
         Thread watch = new Thread(this::watch, "galley-resident-watch");
         watch.setDaemon(true);
         watch.start();
-        log.println("resident process " + ProcessHandle.current().pid() + " serves " + cwd + " at " + where.socket
+        log.println("resident process " + ProcessHandle.current().pid() + " serves " + where.cwd + " at " + where.socket
                 + " (ends after " + idle.toSeconds() + " s idle)");
         try {
             while (true) {
@@ -106,7 +104,7 @@ final class ResidentServer {
             String why = stopping ? "asked to stop"
                     : System.nanoTime() - lastUsed > idle.toNanos() ? "idle for " + idle.toSeconds() + " s"
                     : !Objects.equals(key(where.socket), fileKey) ? "socket removed"
-                    : !identity.equals(Resident.identity()) ? "galley changed (its jar is another now)"
+                    : !where.identity.equals(Resident.identity()) ? "galley changed (its jar is another now)"
                     : null;
             if (why != null) {
                 log.println(why);
@@ -118,7 +116,7 @@ final class ResidentServer {
     private void handle(SocketChannel ch) {
         try (ch) {
             DataInputStream in = Resident.input(ch);
-            Resident.Frame first = Resident.readWithin(ch, in, Launcher.ANSWER_MS);
+            Resident.Frame first = Resident.readWithin(ch, in, Resident.ANSWER_MS);
             if (first == null) return;
             Resident.Hello hello = Resident.Hello.read(first);
             switch (hello.op()) {
@@ -161,8 +159,8 @@ final class ResidentServer {
     private String refusal(Resident.Hello hello) {
         String why = null;
         if (stopping) why = "stopping";
-        else if (!identity.equals(hello.identity()) || !identity.equals(Resident.identity())) why = "another galley (its jar changed)";
-        else if (!cwd.equals(hello.cwd())) why = "another directory";
+        else if (!where.identity.equals(hello.identity()) || !where.identity.equals(Resident.identity())) why = "another galley (its jar changed)";
+        else if (!where.cwd.equals(hello.cwd())) why = "another directory";
         else if (!System.getenv().equals(hello.env())) why = "another environment";
         else if (!Resident.serves(hello.args())) return "not a command a resident process runs";
         if (why != null && !why.equals("stopping")) {
@@ -219,7 +217,7 @@ final class ResidentServer {
 
     private String status() {
         long idleFor = Duration.ofNanos(System.nanoTime() - lastUsed).toSeconds();
-        return "resident process " + ProcessHandle.current().pid() + " (galley " + Version.get() + ") serves " + cwd
+        return "resident process " + ProcessHandle.current().pid() + " (galley " + Version.get() + ") serves " + where.cwd
                 + "; up " + Duration.between(started, Instant.now()).toSeconds() + " s, " + served.get()
                 + " commands served, " + (busy.get() ? "running one now" : "idle for " + idleFor + " s")
                 + "; ends after " + idle.toSeconds() + " s idle; log " + where.log;
