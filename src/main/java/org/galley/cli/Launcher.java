@@ -26,6 +26,12 @@ public final class Launcher {
         String on = System.getenv("GALLEY_RESIDENT");
         List<String> list = List.of(args);
         if (("1".equals(on) || "true".equals(on)) && Resident.serves(list)) {
+            // A resident process started with it would end at once, and every command would run here unsaid.
+            if (System.getenv("GALLEY_RESIDENT_IDLE") != null && Resident.idle(null) == null) {
+                System.err.println(Resident.badIdle("GALLEY_RESIDENT_IDLE", null));
+                System.err.println("nothing was started.");
+                System.exit(ExitCodes.BAD_INPUT);
+            }
             Resident r = Resident.here();
             Integer code = r == null ? null : runThere(r, list);
             if (code != null) System.exit(code);

@@ -18,11 +18,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.galley.imagespec.SpecDurations;
 
 /**
  * Where a resident galley process listens and what it and its clients say to each other.
@@ -119,6 +121,19 @@ final class Resident {
             return null;
         }
         return new Resident(dir, identity(), cwd());
+    }
+
+    /** How long a resident process may idle: {@code text} (90s, 30m, 2h), else GALLEY_RESIDENT_IDLE, else 30 minutes; null when not a duration. */
+    static Duration idle(String text) {
+        String t = text != null ? text : System.getenv().getOrDefault("GALLEY_RESIDENT_IDLE", "30m");
+        Duration d = SpecDurations.parse(t);
+        return d == null || d.isZero() ? null : d;
+    }
+
+    /** Why {@link #idle} said null, in words for stderr. */
+    static String badIdle(String option, String text) {
+        return "galley: " + option + " must be a duration like 90s or 30m, found '"
+                + (text != null ? text : System.getenv("GALLEY_RESIDENT_IDLE")) + "'";
     }
 
     /** Null when dir is (or now is) a directory that only this user can enter, else why not. */

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import org.galley.imagespec.SpecDurations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,11 +31,9 @@ final class ResidentCommand extends Commands {
                 return ExitCodes.OK;
             }
             case "serve" -> {
-                String text = idle != null ? idle : System.getenv().getOrDefault("GALLEY_RESIDENT_IDLE", "30m");
-                Duration d = SpecDurations.parse(text);
-                if (d == null || d.isZero()) {
-                    err().println("galley: --idle (or GALLEY_RESIDENT_IDLE) must be a duration like 90s or 30m, found '"
-                            + text + "'");
+                Duration d = Resident.idle(idle);
+                if (d == null) {
+                    err().println(Resident.badIdle(idle != null ? "--idle" : "GALLEY_RESIDENT_IDLE", idle));
                     return ExitCodes.BAD_INPUT;
                 }
                 try {

@@ -127,6 +127,17 @@ class ResidentProcessTest {
     }
 
     @Test
+    void anIdleTimeThatIsNoDurationIsBadInputAndStartsNothing() throws Exception {
+        Run r = run(Map.of("GALLEY_RESIDENT_IDLE", "soon"), "validate", SAILING.toString());
+
+        assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("GALLEY_RESIDENT_IDLE must be a duration like 90s or 30m, found 'soon'")
+                .contains("nothing was started");
+        assertThat(r.out()).isEmpty();
+        assertThat(files("")).isEmpty();
+    }
+
+    @Test
     void aSocketDirectoryOthersCanEnterIsNotUsed() throws Exception {
         Files.createDirectory(sockets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
